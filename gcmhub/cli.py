@@ -1,0 +1,231 @@
+"""The ``gcmhub`` command: a thin interface over the same services the web and API use."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEFAULT_SETTINGS = "gcmhub.settings"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
+@click.version_option(package_name="gcmhub")
+def main() -> None:
+    """gcmhub: follow-up and review of the Global Compact for Migration.
+
+    Data lives in GCMHUB_HOME (default ./var): the SQLite database, uploads,
+    collected static files and the secret key. Set DATABASE_URL
+    (postgres://user:pass@host:port/name) to use PostgreSQL instead.
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")  # noqa: E501
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")  # noqa: E501
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve gcmhub over HTTP with waitress (run `gcmhub init` first)."""
+    _setup()
+    from django.core.management import call_command
+
+    pending = _pending_migrations()
+    if pending:
+        _fail(f"{pending} database migration(s) are not applied; run `gcmhub init` first.")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from waitress import serve as waitress_serve
+
+    from gcmhub.wsgi import application
+
+    click.echo(f"gcmhub is serving at http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="gcmhub")
+
+
+def _pending_migrations() -> int:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+@main.command()
+def init() -> None:
+    """Prepare the database: apply migrations, collect static files, load reference data.
+
+    Safe to run again: it keeps all data and only applies what is missing.
+    """
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from gcmhub.common.context import action_context
+    from gcmhub.framework.services import reference_load
+
+    click.echo(f"Home: {settings.GCMHUB_HOME}")
+    click.echo(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo("Migrations applied.")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    click.echo("Static files collected.")
+    with action_context(channel="cli"):
+        report = reference_load(by=None)
+    click.echo(_describe_load(report.as_dict()))
+
+
+def _describe_load(report: dict[str, Any]) -> str:
+    parts = []
+    for section, tally in report["counts"].items():
+        total = tally["created"] + tally["updated"] + tally["unchanged"]
+        parts.append(
+            f"{section}: {total} ({tally['created']} new, {tally['updated']} changed, "
+            f"{tally['deleted']} removed)"
+        )
+    prefix = "Dry run, nothing saved. " if report["dry_run"] else ""
+    return f"{prefix}Reference data {report['version']}: " + "; ".join(parts) + "."
+
+
+@main.command("load-reference")
+@click.option("--dry-run", is_flag=True, help="Validate and report the changes, save nothing.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Read the YAML files from this folder instead of the packaged ones.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def load_reference(dry_run: bool, directory: Path | None, as_json: bool) -> None:
+    """Validate the reference YAML files, then load them in one transaction.
+
+    Any problem (malformed YAML, unknown item in a link, duplicate code) is
+    reported with its file, line and item, and nothing is loaded. Loading the
+    same files twice changes nothing.
+    """
+    _setup()
+    from gcmhub.common.context import action_context
+    from gcmhub.common.errors import InvalidInput
+    from gcmhub.framework.reference import REFERENCE_DIR
+    from gcmhub.framework.services import reference_load
+
+    try:
+        with action_context(channel="cli"):
+            report = reference_load(by=None, directory=directory or REFERENCE_DIR, dry_run=dry_run)
+    except InvalidInput as exc:
+        _fail(str(exc))
+    data = report.as_dict()
+    click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data))
+
+
+@main.command()
+@click.option("--username", prompt=True, help="Login name of the new administrator.")
+@click.option("--email", prompt=True, help="E-mail address (used for password resets).")
+@click.option(
+    "--password-env",
+    default="GCMHUB_ADMIN_PASSWORD",
+    show_default=True,
+    help="Environment variable holding the password; asked for when it is unset.",
+)
+def createadmin(username: str, email: str, password_env: str) -> None:
+    """Create a platform administrator (may read the audit log and manage every organisation)."""
+    _setup()
+    from gcmhub.accounts.services import user_create
+    from gcmhub.common.context import action_context
+    from gcmhub.common.errors import InvalidInput
+
+    password = os.environ.get(password_env)
+    if not password:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            _fail("The two passwords differ.")
+    try:
+        with action_context(channel="cli"):
+            user_create(by=None, username=username, email=email, password=password, is_superuser=True)
+    except InvalidInput as exc:
+        _fail(str(exc))
+    click.echo(f"Administrator {username} created.")
+
+
+@main.command()
+@click.option("--deploy", is_flag=True, help="Also run Django's deployment checks.")
+def check(deploy: bool) -> None:
+    """Check the installation: settings, database, migrations, reference data, search index."""
+    _setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from gcmhub.common.models import SearchDocument
+    from gcmhub.framework.models import FrameworkItem
+    from gcmhub.framework.services import SEARCH_SCOPE
+
+    problems: list[str] = []
+    try:
+        call_command("check", deploy=deploy, fail_level="WARNING" if deploy else "ERROR")
+    except Exception as exc:  # SystemCheckError and friends: report, do not crash
+        problems.append(f"Django checks: {exc}")
+    try:
+        connection.ensure_connection()
+        click.echo(f"Database: {connection.vendor} reachable.")
+    except Exception as exc:
+        _fail(f"Database unreachable: {exc}")
+    pending = _pending_migrations()
+    if pending:
+        problems.append(f"{pending} migration(s) not applied: run `gcmhub init`.")
+    elif not FrameworkItem.objects.exists():
+        problems.append("No reference data: run `gcmhub init` or `gcmhub load-reference`.")
+    elif not SearchDocument.objects.filter(scope=SEARCH_SCOPE).exists():
+        problems.append("The framework search index is empty: run `gcmhub load-reference`.")
+    if problems:
+        _fail("\n".join(problems))
+    click.echo("All checks passed.")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (e.g. `gcmhub manage showmigrations`)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gcmhub manage", *args])
+
+
+def help_markdown() -> str:
+    """docs/cli.md: every command's ``--help`` text, generated so the two never drift apart."""
+    ctx = click.Context(main, info_name="gcmhub")
+    blocks = [
+        "# The `gcmhub` command",
+        "",
+        "Generated from the commands' own `--help` texts by `make docs`; a test checks that",
+        "this file matches them.",
+        "",
+        "```text",
+        main.get_help(ctx),
+        "```",
+    ]
+    for name in sorted(main.list_commands(ctx)):
+        command = main.get_command(ctx, name)
+        assert command is not None
+        sub = click.Context(command, info_name=name, parent=ctx)
+        blocks += ["", f"## gcmhub {name}", "", "```text", command.get_help(sub), "```"]
+    return "\n".join(blocks) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FrameworkConfig(AppConfig):
+    name = "gcmhub.framework"
+    label = "framework"
+    verbose_name = "Framework"
