@@ -1,4 +1,4 @@
-"""The JSON API, mounted at /api/v1/ (not language-prefixed); OpenAPI 3.1 at /api/v1/openapi.json."""
+"""The JSON API at /api/v1/ (not language-prefixed); OpenAPI 3.1 at /api/v1/openapi.json."""
 
 from __future__ import annotations
 

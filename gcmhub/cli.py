@@ -39,8 +39,16 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")  # noqa: E501
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")  # noqa: E501
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
 def serve(host: str, port: int, threads: int) -> None:
     """Serve gcmhub over HTTP with waitress (run `gcmhub init` first)."""
     _setup()
@@ -156,7 +164,9 @@ def createadmin(username: str, email: str, password_env: str) -> None:
             _fail("The two passwords differ.")
     try:
         with action_context(channel="cli"):
-            user_create(by=None, username=username, email=email, password=password, is_superuser=True)
+            user_create(
+                by=None, username=username, email=email, password=password, is_superuser=True
+            )
     except InvalidInput as exc:
         _fail(str(exc))
     click.echo(f"Administrator {username} created.")

@@ -3,13 +3,12 @@
 No postponed annotations here: django-ninja reads them at import time.
 """
 
-
 import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -68,12 +67,21 @@ class UserIn(Schema):
     first_name: str = ""
     last_name: str = ""
     organisation: str | None = None
-    role: Literal["viewer", "contributor", "focal_point", "secretariat", "reviewer", "admin"] = "viewer"
+    role: Literal["viewer", "contributor", "focal_point", "secretariat", "reviewer", "admin"] = (
+        "viewer"
+    )
 
 
 class UserOut(Schema):
     username: str
     email: str
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user of an endpoint that requires authentication."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _membership_out(m: Membership) -> dict[str, str]:
@@ -82,8 +90,7 @@ def _membership_out(m: Membership) -> dict[str, str]:
 
 @router.get("/me", response={200: MeOut, **ERROR_RESPONSES}, auth=django_auth)
 def me(request: HttpRequest) -> Any:
-    user = request.user
-    assert isinstance(user, User)
+    user = _user(request)
     return {
         "username": user.username,
         "email": user.email,
@@ -98,12 +105,10 @@ def organisations(request: HttpRequest, kind: str | None = None, q: str | None =
     return selectors.organisation_list(kind=kind, q=q)
 
 
-@router.post(
-    "/organisations", response={201: OrganisationOut, **ERROR_RESPONSES}, auth=django_auth
-)
+@router.post("/organisations", response={201: OrganisationOut, **ERROR_RESPONSES}, auth=django_auth)
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
-    org = services.organisation_create(by=request.user, **payload.dict())  # type: ignore[arg-type]
-    return 201, org
+    org = services.organisation_create(by=_user(request), **payload.dict())
+    return Status(201, org)
 
 
 @router.patch(
@@ -112,7 +117,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
 def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Any:
     org = selectors.organisation_get(slug=slug)
     changes = payload.dict(exclude_unset=True)
-    return services.organisation_update(by=request.user, organisation=org, **changes)  # type: ignore[arg-type]
+    return services.organisation_update(by=_user(request), organisation=org, **changes)
 
 
 @router.get(
@@ -122,7 +127,9 @@ def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPa
 )
 def members(request: HttpRequest, slug: str) -> Any:
     org = selectors.organisation_get(slug=slug)
-    return [_membership_out(m) for m in selectors.membership_list(user=request.user, organisation=org)]  # type: ignore[arg-type]
+    return [
+        _membership_out(m) for m in selectors.membership_list(user=_user(request), organisation=org)
+    ]
 
 
 @router.put(
@@ -134,7 +141,7 @@ def member_set(request: HttpRequest, slug: str, username: str, payload: Membersh
     org = selectors.organisation_get(slug=slug)
     user = get_object_or_404(User, username=username)
     membership = services.membership_set(
-        by=request.user,  # type: ignore[arg-type]
+        by=_user(request),
         user=user,
         organisation=org,
         role=payload.role,
@@ -150,15 +157,15 @@ def member_set(request: HttpRequest, slug: str, username: str, payload: Membersh
 def member_revoke(request: HttpRequest, slug: str, username: str) -> Any:
     org = selectors.organisation_get(slug=slug)
     membership = get_object_or_404(Membership, organisation=org, user__username=username)
-    services.membership_revoke(by=request.user, membership=membership)  # type: ignore[arg-type]
-    return 204, None
+    services.membership_revoke(by=_user(request), membership=membership)
+    return Status(204, None)
 
 
 @router.post("/users", response={201: UserOut, **ERROR_RESPONSES}, auth=django_auth)
 def user_create(request: HttpRequest, payload: UserIn) -> Any:
     org = selectors.organisation_get(slug=payload.organisation) if payload.organisation else None
     user = services.user_create(
-        by=request.user,  # type: ignore[arg-type]
+        by=_user(request),
         username=payload.username,
         email=payload.email,
         first_name=payload.first_name,
@@ -166,7 +173,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
         organisation=org,
         role=payload.role if org else None,
     )
-    return 201, user
+    return Status(201, user)
 
 
 class AuditEventOut(Schema):
@@ -197,16 +204,16 @@ class AuditFilters(Schema):
 @audit_router.get("/events", response={200: list[AuditEventOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def audit_events(request: HttpRequest, filters: AuditFilters = Query(...)) -> Any:  # noqa: B008
-    return selectors.audit_event_list(user=request.user, **filters.dict())  # type: ignore[arg-type]
+    return selectors.audit_event_list(user=_user(request), **filters.dict())
 
 
 @audit_router.get("/events/export", response={200: None, **ERROR_RESPONSES})
 def audit_export(
     request: HttpRequest,
-    format: Literal["csv", "xlsx", "json"] = "csv",  # noqa: A002
+    format: Literal["csv", "xlsx", "json"] = "csv",
     filters: AuditFilters = Query(...),  # noqa: B008
 ) -> HttpResponse:
-    events = selectors.audit_event_list(user=request.user, **filters.dict())  # type: ignore[arg-type]
+    events = selectors.audit_event_list(user=_user(request), **filters.dict())
     return export_response(
         selectors.audit_rows(events), selectors.AUDIT_EXPORT_COLUMNS, format, filename="audit-log"
     )

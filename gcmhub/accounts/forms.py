@@ -10,7 +10,7 @@ from gcmhub.accounts import services
 from gcmhub.accounts.models import Role
 
 
-class ServiceSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class ServiceSetPasswordForm(SetPasswordForm):
     """The reset form, saving through ``user_set_password`` so the change is audited."""
 
     def save(self, commit: bool = True) -> Any:
@@ -19,7 +19,7 @@ class ServiceSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         )
 
 
-class ServicePasswordChangeForm(PasswordChangeForm):  # type: ignore[type-arg]
+class ServicePasswordChangeForm(PasswordChangeForm):
     def save(self, commit: bool = True) -> Any:
         return services.user_set_password(
             by=self.user, user=self.user, password=self.cleaned_data["new_password1"]

@@ -45,11 +45,11 @@ def ensure_platform_admin(user: Any) -> None:
 
 
 def ensure_role(user: Any, organisation: Organisation, roles: Iterable[str]) -> None:
-    """Refuse unless ``user`` holds one of ``roles`` in ``organisation`` (or is a platform admin)."""
+    """Refuse unless ``user`` holds one of ``roles`` in ``organisation``, or is a platform admin."""
     ensure_authenticated(user)
     wanted = set(roles)
     if not has_role(user, organisation, wanted):
-        names = ", ".join(sorted(Role(r).label for r in wanted))
+        names = ", ".join(sorted(str(Role(r).label) for r in wanted))
         raise PermissionDenied(f"You need one of these roles in {organisation.name}: {names}.")
 
 

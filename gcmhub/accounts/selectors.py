@@ -38,7 +38,7 @@ def membership_list(*, user: User, organisation: Organisation) -> QuerySet[Membe
     ensure_can_manage_organisation(user, organisation)
     return (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user")
+        .select_related("user", "organisation")
         .order_by("user__username")
     )
 

@@ -179,7 +179,9 @@ def _admin_count(organisation: Organisation) -> int:
 
 
 @transaction.atomic
-def membership_set(*, by: User | None, user: User, organisation: Organisation, role: str) -> Membership:
+def membership_set(
+    *, by: User | None, user: User, organisation: Organisation, role: str
+) -> Membership:
     """Give ``user`` the ``role`` in ``organisation`` (creating or changing the membership).
 
     An organisation keeps at least one administrator unless a platform admin decides otherwise.
@@ -188,7 +190,8 @@ def membership_set(*, by: User | None, user: User, organisation: Organisation, r
         ensure_can_manage_organisation(by, organisation)
     if role not in Role.values:
         raise InvalidInput(
-            "Unknown role.", [FieldError(f"{role!r} is not one of {', '.join(Role.values)}", "role")]
+            "Unknown role.",
+            [FieldError(f"{role!r} is not one of {', '.join(Role.values)}", "role")],
         )
     membership = (
         Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()

@@ -123,7 +123,9 @@ def _audit_filters(form: AuditFilterForm) -> dict[str, object]:
     if data["since"]:
         filters["since"] = dt.datetime.combine(data["since"], dt.time.min, tzinfo=tz)
     if data["until"]:
-        filters["until"] = dt.datetime.combine(data["until"], dt.time.min, tzinfo=tz) + dt.timedelta(days=1)
+        filters["until"] = dt.datetime.combine(
+            data["until"], dt.time.min, tzinfo=tz
+        ) + dt.timedelta(days=1)
     return filters
 
 

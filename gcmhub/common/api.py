@@ -30,8 +30,10 @@ def _location(loc: list[Any]) -> tuple[str | None, str | None]:
     if not parts:
         return None, None
     where = parts[0]
-    name = ".".join(parts[1:]) or None
-    return name, where
+    rest = parts[1:]
+    if where == "body" and len(rest) > 1:
+        rest = rest[1:]  # drop the name of the view's payload parameter
+    return ".".join(rest) or None, where
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -20,13 +20,14 @@ class ActionContext:
     ip_address: str | None = None
 
 
-_current: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
-    "gcmhub_action_context", default=ActionContext()
+_DEFAULT = ActionContext()
+_current: contextvars.ContextVar[ActionContext | None] = contextvars.ContextVar(
+    "gcmhub_action_context", default=None
 )
 
 
 def current_context() -> ActionContext:
-    return _current.get()
+    return _current.get() or _DEFAULT
 
 
 @contextmanager

@@ -88,7 +88,9 @@ class Conflict(ServiceError):
         return {**super().as_dict(), "current": self.current}
 
 
-def invalid_from_validation_error(exc: ValidationError, *, location: str | None = None) -> InvalidInput:
+def invalid_from_validation_error(
+    exc: ValidationError, *, location: str | None = None
+) -> InvalidInput:
     """Turn Django's model validation error into an InvalidInput naming each field."""
     errors: list[FieldError] = []
     if hasattr(exc, "error_dict"):

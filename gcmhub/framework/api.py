@@ -1,11 +1,10 @@
 """``/api/v1/framework/``: the reference frameworks as JSON (the twins of the framework pages)."""
 
-
 import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from gcmhub.common.api import ERROR_RESPONSES
 from gcmhub.framework import selectors
@@ -14,7 +13,13 @@ from gcmhub.framework.kinds import ItemKind
 router = Router(tags=["framework"])
 
 LangCode = Literal["en", "fr", "es", "ar", "ru", "zh"]
-Lang = Query(None, description="Language for titles (en, fr, es, ar, ru, zh); English where no official translation exists.")  # noqa: E501
+Lang = Query(
+    None,
+    description=(
+        "Language for titles (en, fr, es, ar, ru, zh); English where no official translation "
+        "exists."
+    ),
+)
 
 
 class ItemSummary(Schema):
@@ -141,8 +146,7 @@ def clusters(request: HttpRequest, lang: LangCode | None = Lang) -> Any:
 @router.get("/kinds", response=list[KindOut], summary="The kinds of framework items")
 def kinds(request: HttpRequest) -> Any:
     return [
-        {k: v for k, v in entry.items() if k != "items"}
-        for entry in selectors.overview()["kinds"]
+        {k: v for k, v in entry.items() if k != "items"} for entry in selectors.overview()["kinds"]
     ]
 
 
@@ -199,5 +203,5 @@ def key_dates(request: HttpRequest) -> Any:
 def release(request: HttpRequest) -> Any:
     info = selectors.release_info()
     if info is None:
-        return 404, {"code": "not_found", "message": "No reference data is loaded."}
+        return Status(404, {"code": "not_found", "message": "No reference data is loaded."})
     return info

@@ -53,9 +53,7 @@ class FrameworkItem(models.Model):
 class CrosswalkLink(models.Model):
     """A typed link between two framework items, with where it comes from."""
 
-    from_item = models.ForeignKey(
-        FrameworkItem, on_delete=models.CASCADE, related_name="links_out"
-    )
+    from_item = models.ForeignKey(FrameworkItem, on_delete=models.CASCADE, related_name="links_out")
     to_item = models.ForeignKey(FrameworkItem, on_delete=models.CASCADE, related_name="links_in")
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)

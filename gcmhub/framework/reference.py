@@ -34,7 +34,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping[_LINE] = node.start_mark.line + 1
     return mapping
 
@@ -112,7 +112,9 @@ class _Collector:
         self.errors.append(FieldError(message=message, field=field_name, location=location))
 
 
-def _str_list(value: Any, where: str, name: str, errors: _Collector, *, required: bool) -> list[str]:
+def _str_list(
+    value: Any, where: str, name: str, errors: _Collector, *, required: bool
+) -> list[str]:
     if value is None:
         if required:
             errors.add(where, "at least one is required", name)
@@ -163,7 +165,7 @@ def _parse_item(raw: Any, path: str, errors: _Collector) -> ItemSpec | None:
     if kind not in ItemKind.values:
         errors.add(where, f"unknown kind {kind!r}", "kind")
     if not isinstance(code, str) or not code.strip():
-        errors.add(where, "must be a non-empty text (quote numbers: code: \"1\")", "code")
+        errors.add(where, 'must be a non-empty text (quote numbers: code: "1")', "code")
     number = raw.get("number")
     if not isinstance(number, int) or isinstance(number, bool):
         errors.add(where, "must be a whole number", "number")
@@ -268,8 +270,19 @@ def _parse_key_date(raw: Any, path: str, errors: _Collector) -> KeyDateSpec | No
     )
 
 
+def _section(data: dict[str, Any], section: str, name: str, errors: _Collector) -> list[Any]:
+    entries = data.get(section) or []
+    if not isinstance(entries, list):
+        errors.add(name, "must be a list", section)
+        return []
+    return entries
+
+
 def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
-    """Parse and check every ``*.yaml`` in ``directory``; raise InvalidInput listing all problems."""
+    """Parse and check every ``*.yaml`` in ``directory``.
+
+    Raises InvalidInput listing every problem found.
+    """
     errors = _Collector()
     files = sorted(directory.glob("*.yaml"))
     if not files:
@@ -296,22 +309,18 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
             errors.add(name, "unknown top-level key", str(key))
         release = data.get("release")
         if not isinstance(release, str) or not release:
-            errors.add(name, "is required (e.g. release: \"2026.1\")", "release")
+            errors.add(name, 'is required (e.g. release: "2026.1")', "release")
         else:
             versions.add(release)
-        for section, parse, target in (
-            ("items", _parse_item, result.items),
-            ("links", _parse_link, result.links),
-            ("key_dates", _parse_key_date, result.key_dates),
-        ):
-            entries = data.get(section) or []
-            if not isinstance(entries, list):
-                errors.add(name, "must be a list", section)
-                continue
-            for raw in entries:
-                spec = parse(raw, name, errors)
-                if spec is not None:
-                    target.append(spec)  # type: ignore[attr-defined]
+        for raw in _section(data, "items", name, errors):
+            if (item := _parse_item(raw, name, errors)) is not None:
+                result.items.append(item)
+        for raw in _section(data, "links", name, errors):
+            if (link := _parse_link(raw, name, errors)) is not None:
+                result.links.append(link)
+        for raw in _section(data, "key_dates", name, errors):
+            if (key_date := _parse_key_date(raw, name, errors)) is not None:
+                result.key_dates.append(key_date)
         if "scoring" in data:
             result.extras[f"{path.stem}.scoring"] = _strip_lines(data["scoring"])
     if len(versions) > 1:
@@ -349,5 +358,7 @@ def _check_references(result: ReferenceSet, errors: _Collector) -> None:
     dates_seen: dict[str, str] = {}
     for kd in result.key_dates:
         if kd.code in dates_seen:
-            errors.add(kd.location, f"duplicate code, first defined at {dates_seen[kd.code]}", "code")
+            errors.add(
+                kd.location, f"duplicate code, first defined at {dates_seen[kd.code]}", "code"
+            )
         dates_seen[kd.code] = kd.location

@@ -26,13 +26,14 @@ from gcmhub.framework.models import CrosswalkLink, FrameworkItem, KeyDate, Refer
 from gcmhub.framework.services import SEARCH_SCOPE
 
 MAX_SEARCH_RESULTS = 100
+# The GCM's own objectives and principles are what most searches here are after, so at equal
+# text relevance they rank above the SDG and MiGOF items that mention the same words.
+KIND_BOOST: dict[str, float] = {ItemKind.OBJECTIVE: 2.0, ItemKind.PRINCIPLE: 1.5}
 
 
 def _kind(kind: str) -> ItemKind:
     if kind not in ItemKind.values:
-        raise InvalidInput(
-            f"Unknown kind {kind!r}; choose one of {', '.join(ItemKind.values)}."
-        )
+        raise InvalidInput(f"Unknown kind {kind!r}; choose one of {', '.join(ItemKind.values)}.")
     return ItemKind(kind)
 
 
@@ -56,13 +57,13 @@ def item_summary(item: FrameworkItem, language: str | None) -> dict[str, Any]:
     }
 
 
-def item_list(*, kind: str, language: str | None = None, parent: str | None = None) -> list[dict[str, Any]]:
+def item_list(
+    *, kind: str, language: str | None = None, parent: str | None = None
+) -> list[dict[str, Any]]:
     qs = FrameworkItem.objects.filter(kind=_kind(kind)).order_by("number", "code")
     if parent:
         qs = qs.filter(parent__code=parent)
-    return [
-        {**item_summary(i, language), "description": i.description} for i in qs
-    ]
+    return [{**item_summary(i, language), "description": i.description} for i in qs]
 
 
 def _get(kind: str, code: str) -> FrameworkItem:
@@ -91,7 +92,9 @@ def _get(kind: str, code: str) -> FrameworkItem:
         raise NotFound(f"No {label} with code {code!r}.") from None
 
 
-def _link(link: CrosswalkLink, other: FrameworkItem, outgoing: bool, language: str | None) -> dict[str, Any]:
+def _link(
+    link: CrosswalkLink, other: FrameworkItem, outgoing: bool, language: str | None
+) -> dict[str, Any]:
     relation = Relation(link.relation)
     return {
         "relation": link.relation,
@@ -207,7 +210,9 @@ def crosswalk(
         qs = qs.filter(to_item__kind=_kind(to_kind))
     if relation:
         if relation not in Relation.values:
-            raise InvalidInput(f"Unknown relation {relation!r}; one of {', '.join(Relation.values)}.")
+            raise InvalidInput(
+                f"Unknown relation {relation!r}; one of {', '.join(Relation.values)}."
+            )
         qs = qs.filter(relation=relation)
     if basis:
         if basis not in Basis.values:
@@ -227,6 +232,11 @@ def crosswalk(
     ]
 
 
+def _split_key(key: str) -> tuple[str, str]:
+    kind, _, code = key.partition(":")
+    return kind, code
+
+
 def search(
     *, q: str, kinds: list[str] | None = None, limit: int = 50, language: str | None = None
 ) -> dict[str, Any]:
@@ -237,12 +247,17 @@ def search(
     if not 1 <= limit <= MAX_SEARCH_RESULTS:
         raise InvalidInput(f"limit must be between 1 and {MAX_SEARCH_RESULTS}.")
     wanted = {_kind(k) for k in kinds} if kinds else None
-    hits = fulltext.search(SEARCH_SCOPE, q, limit=MAX_SEARCH_RESULTS)
+    hits = sorted(
+        fulltext.search(SEARCH_SCOPE, q, limit=MAX_SEARCH_RESULTS),
+        key=lambda h: -h.rank * KIND_BOOST.get(_split_key(h.key)[0], 1.0),
+    )
     keys = [h.key for h in hits]
-    exact = list(
-        FrameworkItem.objects.filter(code__iexact=q.strip()).order_by("kind", "number")
-    ) if len(q.strip()) <= 32 else []
-    refs = [tuple(k.split(":", 1)) for k in keys]
+    exact = (
+        list(FrameworkItem.objects.filter(code__iexact=q.strip()).order_by("kind", "number"))
+        if len(q.strip()) <= 32
+        else []
+    )
+    refs = [_split_key(k) for k in keys]
     items = {
         (i.kind, i.code): i
         for i in FrameworkItem.objects.filter(
@@ -255,14 +270,17 @@ def search(
         if wanted is None or item.kind in wanted:
             seen.add((item.kind, item.code))
             results.append({**item_summary(item, language), "snippet": "", "score": None})
-    for hit in hits:
-        ref = tuple(hit.key.split(":", 1))
-        item = items.get(ref)  # type: ignore[arg-type]
-        if item is None or ref in seen or (wanted is not None and item.kind not in wanted):
+    for hit, ref in zip(hits, refs, strict=True):
+        found = items.get(ref)
+        if found is None or ref in seen or (wanted is not None and found.kind not in wanted):
             continue
-        seen.add(ref)  # type: ignore[arg-type]
+        seen.add(ref)
         results.append(
-            {**item_summary(item, language), "snippet": hit.snippet_html, "score": round(hit.rank, 4)}
+            {
+                **item_summary(found, language),
+                "snippet": hit.snippet_html,
+                "score": round(hit.rank, 4),
+            }
         )
     return {"query": q, "count": len(results[:limit]), "results": results[:limit]}
 

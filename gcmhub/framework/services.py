@@ -19,8 +19,9 @@ from gcmhub.framework.models import CrosswalkLink, FrameworkItem, KeyDate, Refer
 from gcmhub.framework.reference import REFERENCE_DIR, ItemSpec, ReferenceSet, read_reference
 
 SEARCH_SCOPE = "framework"
-_ITEM_FIELDS = ("number", "title", "short_title", "description", "attributes", "sources", "notes", "titles")  # fmt: skip
-_LINK_FIELDS = ("basis", "sources", "note")
+_ITEM_FIELDS = (
+    "number", "title", "short_title", "description", "attributes", "sources", "notes", "titles",
+)  # fmt: skip
 _DATE_FIELDS = ("title", "start", "end", "document", "description", "sources", "notes")
 
 
@@ -157,7 +158,7 @@ def _sync_key_dates(ref: ReferenceSet, report: LoadReport) -> None:
             tally["unchanged"] += 1
 
 
-def search_documents(items: dict[tuple[str, str], FrameworkItem]) -> Iterator[fulltext.Document]:
+def _search_documents(items: dict[tuple[str, str], FrameworkItem]) -> Iterator[fulltext.Document]:
     """What the framework search sees of each item: its label, titles and description."""
     for (kind, code), item in sorted(items.items()):
         label = ItemKind(kind).label
@@ -190,7 +191,7 @@ def reference_load(
             latest = ReferenceRelease.objects.order_by("-loaded_at", "-id").first()
             is_new_release = latest is None or latest.checksum != ref.checksum
             if report.changes or not SearchDocument.objects.filter(scope=SEARCH_SCOPE).exists():
-                fulltext.replace_scope(SEARCH_SCOPE, search_documents(items))
+                fulltext.replace_scope(SEARCH_SCOPE, _search_documents(items))
             if report.changes or is_new_release:
                 release = ReferenceRelease.objects.create(
                     version=ref.version,

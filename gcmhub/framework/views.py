@@ -79,7 +79,11 @@ def search(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             context["error"] = exc.message
             status = 400
-    template = "framework/_search_results.html" if request.headers.get("HX-Request") else "framework/search.html"
+    template = (
+        "framework/_search_results.html"
+        if request.headers.get("HX-Request")
+        else "framework/search.html"
+    )
     return render(request, template, context, status=status)
 
 

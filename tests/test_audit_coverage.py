@@ -1,0 +1,104 @@
+"""Every write path records an AuditEvent.
+
+The test finds every public function of every ``gcmhub.<app>.services`` module and runs the
+case written for it below; a new service without a case fails the first test, and a service
+that forgets ``audit_record`` fails its case.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from gcmhub.accounts import services as accounts
+from gcmhub.accounts.models import Membership, Role
+from gcmhub.accounts.tests.factories import AdminFactory, OrganisationFactory, UserFactory, member
+from gcmhub.common.models import AuditEvent
+from gcmhub.framework import services as framework
+from gcmhub.framework.reference import REFERENCE_DIR
+
+
+def discovered_services() -> set[str]:
+    found = set()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gcmhub."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.services")
+        except ModuleNotFoundError:
+            continue
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{module.__name__}.{name}")
+    return found
+
+
+def _reference_change(tmp: Path) -> str:
+    ref = tmp / "reference"
+    shutil.copytree(REFERENCE_DIR, ref)
+    gcm = ref / "gcm.yaml"
+    gcm.write_text(
+        gcm.read_text().replace("Provide access to basic services for migrants", "Changed", 1)
+    )
+    framework.reference_load(by=AdminFactory(), directory=ref)
+    return "reference.load"
+
+
+def _membership_revoke(tmp: Path) -> str:
+    org = OrganisationFactory()
+    admin = member(Role.ADMIN, org)
+    viewer = member(Role.VIEWER, org)
+    accounts.membership_revoke(by=admin, membership=Membership.objects.get(user=viewer))
+    return "membership.revoke"
+
+
+CASES: dict[str, Callable[[Path], str]] = {
+    "gcmhub.accounts.services.organisation_create": lambda tmp: (
+        accounts.organisation_create(by=AdminFactory(), name="A State", kind="state"),
+        "organisation.create",
+    )[1],
+    "gcmhub.accounts.services.organisation_update": lambda tmp: (
+        accounts.organisation_update(
+            by=AdminFactory(), organisation=OrganisationFactory(), website="https://x.example"
+        ),
+        "organisation.update",
+    )[1],
+    "gcmhub.accounts.services.user_create": lambda tmp: (
+        accounts.user_create(by=AdminFactory(), username="someone", email="s@example.org"),
+        "user.create",
+    )[1],
+    "gcmhub.accounts.services.user_set_password": lambda tmp: (
+        accounts.user_set_password(by=None, user=UserFactory(), password="fresh-Long-phrase-31"),
+        "user.set_password",
+    )[1],
+    "gcmhub.accounts.services.membership_set": lambda tmp: (
+        accounts.membership_set(
+            by=AdminFactory(), user=UserFactory(), organisation=OrganisationFactory(), role="viewer"
+        ),
+        "membership.set",
+    )[1],
+    "gcmhub.accounts.services.membership_revoke": _membership_revoke,
+    "gcmhub.framework.services.reference_load": _reference_change,
+}
+
+
+def test_every_service_has_an_audit_case():
+    assert discovered_services() == set(CASES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("service", sorted(CASES))
+def test_service_records_an_audit_event(service, tmp_path):
+    before = AuditEvent.objects.count()
+    action = CASES[service](tmp_path)
+    new = AuditEvent.objects.order_by("id")[before:]
+    assert action in {e.action for e in new}, f"{service} wrote without recording {action}"
+    event = next(e for e in new if e.action == action)
+    assert event.at is not None and event.actor_label
+    assert event.after is not None or event.before is not None
