@@ -84,7 +84,8 @@ docs: setup
 	$(BIN)/python -c "from gcmhub.cli import help_markdown; print(help_markdown(), end='')" > docs/cli.md
 
 messages: setup
-	cd gcmhub && ../$(BIN)/gcmhub manage makemessages -l fr -l es -l ar -l ru -l zh --no-location --ignore "static/vendor/*"
+	GCMHUB_HOME=$(TEST_HOME) $(BIN)/gcmhub manage makemessages -l fr -l es -l ar -l ru -l zh \
+	  --no-location --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*"
 	$(BIN)/python scripts/compile_messages.py
 
 bench: setup
