@@ -29,10 +29,11 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _run(*args: str, home: Path, **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [GCMHUB, *args], env=_env(home), capture_output=True, text=True, timeout=120, **kwargs
-    )
+def _run(
+    *args: str, home: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**_env(home), **(extra or {})}
+    return subprocess.run([GCMHUB, *args], env=env, capture_output=True, text=True, timeout=120)
 
 
 def _free_port() -> int:
@@ -118,21 +119,13 @@ def test_createadmin_and_check(tmp_path):
     home = tmp_path / "home"
     assert _run("check", home=home).returncode == 1
     assert _run("init", home=home).returncode == 0
-    env_password = {"GCMHUB_ADMIN_PASSWORD": "an-Admin-pass-phrase-7"}
-    result = subprocess.run(
-        [GCMHUB, "createadmin", "--username", "root", "--email", "root@example.org"],
-        env={**_env(home), **env_password},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    password = {"GCMHUB_ADMIN_PASSWORD": "an-Admin-pass-phrase-7"}
+    result = _run(
+        "createadmin", "--username", "root", "--email", "r@example.org", home=home, extra=password
     )
     assert result.returncode == 0, result.stderr
-    again = subprocess.run(
-        [GCMHUB, "createadmin", "--username", "root", "--email", "root@example.org"],
-        env={**_env(home), **env_password},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    again = _run(
+        "createadmin", "--username", "root", "--email", "r@example.org", home=home, extra=password
     )
     assert again.returncode == 1 and "username" in again.stderr
     check = _run("check", home=home)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -16,9 +16,10 @@ from gcmhub.common.audit import audit_record
 from gcmhub.common.models import SearchDocument
 from gcmhub.framework.kinds import ItemKind
 from gcmhub.framework.models import CrosswalkLink, FrameworkItem, KeyDate, ReferenceRelease
-from gcmhub.framework.reference import REFERENCE_DIR, ItemSpec, ReferenceSet, read_reference
+from gcmhub.framework.reference import REFERENCE_DIR, ReferenceSet, read_reference
 
 SEARCH_SCOPE = "framework"
+M = TypeVar("M", FrameworkItem, CrosswalkLink, KeyDate)
 _ITEM_FIELDS = (
     "number", "title", "short_title", "description", "attributes", "sources", "notes", "titles",
 )  # fmt: skip
@@ -57,105 +58,105 @@ def _tally() -> dict[str, int]:
     return {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
 
 
-def _sync_items(ref: ReferenceSet, report: LoadReport) -> dict[tuple[str, str], FrameworkItem]:
-    tally = report.counts.setdefault("items", _tally())
-    existing = {(i.kind, i.code): i for i in FrameworkItem.objects.all()}
-    wanted = {spec.ref: spec for spec in ref.items}
+def _sync(
+    section: str,
+    report: LoadReport,
+    existing: dict[Any, M],
+    wanted: dict[Any, dict[str, Any]],
+    create: Callable[[Any, dict[str, Any]], M],
+    label: Callable[[Any], str] | None = None,
+) -> dict[Any, M]:
+    """Make the rows of one section equal ``wanted``: create, update or delete, and count each.
+
+    ``existing`` and ``wanted`` are keyed alike; ``wanted`` holds the field values each row
+    must have. Returns the rows that remain, by key.
+    """
+    tally = report.counts.setdefault(section, _tally())
     for key in set(existing) - set(wanted):
         existing.pop(key).delete()
         tally["deleted"] += 1
-        report.changed.append(f"-{key[0]}:{key[1]}")
-    for spec in ref.items:
-        values = {name: getattr(spec, name) for name in _ITEM_FIELDS}
-        item = existing.get(spec.ref)
-        if item is None:
-            item = FrameworkItem.objects.create(kind=spec.kind, code=spec.code, **values)
-            existing[spec.ref] = item
+        if label:
+            report.changed.append(f"-{label(key)}")
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            existing[key] = create(key, values)
             tally["created"] += 1
-            report.changed.append(f"+{spec.kind}:{spec.code}")
-        elif any(getattr(item, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(item, k, v)
-            item.save()
+            if label:
+                report.changed.append(f"+{label(key)}")
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
             tally["updated"] += 1
-            report.changed.append(f"~{spec.kind}:{spec.code}")
+            if label:
+                report.changed.append(f"~{label(key)}")
         else:
             tally["unchanged"] += 1
-    for spec in ref.items:
-        _set_parent(existing[spec.ref], spec, existing, tally, report)
     return existing
 
 
-def _set_parent(
-    item: FrameworkItem,
-    spec: ItemSpec,
-    items: dict[tuple[str, str], FrameworkItem],
-    tally: dict[str, int],
-    report: LoadReport,
-) -> None:
-    parent_id = items[spec.parent].pk if spec.parent else None
-    if item.parent_id != parent_id:
-        item.parent_id = parent_id
-        item.save(update_fields=["parent"])
-        if f"+{spec.kind}:{spec.code}" not in report.changed:
-            tally["updated"] += 1
-            tally["unchanged"] -= 1
-            report.changed.append(f"~{spec.kind}:{spec.code}")
+def _ref_label(ref: tuple[str, str]) -> str:
+    return f"{ref[0]}:{ref[1]}"
+
+
+def _sync_items(ref: ReferenceSet, report: LoadReport) -> dict[tuple[str, str], FrameworkItem]:
+    items = _sync(
+        "items",
+        report,
+        existing={(i.kind, i.code): i for i in FrameworkItem.objects.all()},
+        wanted={s.ref: {name: getattr(s, name) for name in _ITEM_FIELDS} for s in ref.items},
+        create=lambda key, values: FrameworkItem.objects.create(kind=key[0], code=key[1], **values),
+        label=_ref_label,
+    )
+    # Parents point at rows that may have been created in the pass above, so they come second.
+    tally = report.counts["items"]
+    for spec in ref.items:
+        item = items[spec.ref]
+        parent_id = items[spec.parent].pk if spec.parent else None
+        if item.parent_id != parent_id:
+            item.parent_id = parent_id
+            item.save(update_fields=["parent"])
+            if f"+{_ref_label(spec.ref)}" not in report.changed:
+                tally["updated"] += 1
+                tally["unchanged"] -= 1
+                report.changed.append(f"~{_ref_label(spec.ref)}")
+    return items
 
 
 def _sync_links(
     ref: ReferenceSet, items: dict[tuple[str, str], FrameworkItem], report: LoadReport
 ) -> None:
-    tally = report.counts.setdefault("links", _tally())
     by_pk = {i.pk: key for key, i in items.items()}
-    existing = {
-        (by_pk[link.from_item_id], by_pk[link.to_item_id], link.relation): link
-        for link in CrosswalkLink.objects.all()
-    }
-    wanted = {(s.from_ref, s.to_ref, s.relation): s for s in ref.links}
-    for key in set(existing) - set(wanted):
-        existing[key].delete()
-        tally["deleted"] += 1
-    for key, spec in wanted.items():
-        values = {"basis": spec.basis, "sources": spec.sources, "note": spec.note}
-        link = existing.get(key)
-        if link is None:
-            CrosswalkLink.objects.create(
-                from_item=items[spec.from_ref],
-                to_item=items[spec.to_ref],
-                relation=spec.relation,
-                **values,
-            )
-            tally["created"] += 1
-        elif any(getattr(link, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(link, k, v)
-            link.save()
-            tally["updated"] += 1
-        else:
-            tally["unchanged"] += 1
+    _sync(
+        "links",
+        report,
+        existing={
+            (by_pk[link.from_item_id], by_pk[link.to_item_id], link.relation): link
+            for link in CrosswalkLink.objects.all()
+        },
+        wanted={
+            (s.from_ref, s.to_ref, s.relation): {
+                "basis": s.basis,
+                "sources": s.sources,
+                "note": s.note,
+            }
+            for s in ref.links
+        },
+        create=lambda key, values: CrosswalkLink.objects.create(
+            from_item=items[key[0]], to_item=items[key[1]], relation=key[2], **values
+        ),
+    )
 
 
 def _sync_key_dates(ref: ReferenceSet, report: LoadReport) -> None:
-    tally = report.counts.setdefault("key_dates", _tally())
-    existing = {kd.code: kd for kd in KeyDate.objects.all()}
-    wanted = {spec.code: spec for spec in ref.key_dates}
-    for code in set(existing) - set(wanted):
-        existing[code].delete()
-        tally["deleted"] += 1
-    for code, spec in wanted.items():
-        values = {name: getattr(spec, name) for name in _DATE_FIELDS}
-        kd = existing.get(code)
-        if kd is None:
-            KeyDate.objects.create(code=code, **values)
-            tally["created"] += 1
-        elif any(getattr(kd, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(kd, k, v)
-            kd.save()
-            tally["updated"] += 1
-        else:
-            tally["unchanged"] += 1
+    _sync(
+        "key_dates",
+        report,
+        existing={kd.code: kd for kd in KeyDate.objects.all()},
+        wanted={s.code: {name: getattr(s, name) for name in _DATE_FIELDS} for s in ref.key_dates},
+        create=lambda code, values: KeyDate.objects.create(code=code, **values),
+    )
 
 
 def _search_documents(items: dict[tuple[str, str], FrameworkItem]) -> Iterator[fulltext.Document]:

@@ -169,3 +169,32 @@ def test_only_platform_admins_load_reference_from_the_web():
     with pytest.raises(PermissionDenied):
         reference_load(by=member("admin"))
     assert reference_load(by=AdminFactory()).changes == 0
+
+
+@pytest.mark.django_db
+def test_recorded_translations_are_served_and_searchable(ref_copy, client):
+    _edit(
+        ref_copy / "gcm.yaml",
+        '    title: "Provide access to basic services for migrants"\n',
+        '    title: "Provide access to basic services for migrants"\n'
+        "    titles: {fr: Fournir aux migrants un accès aux services de base}\n",
+    )
+    reference_load(by=None, directory=ref_copy)
+    fr = client.get("/api/v1/framework/objectives/15?lang=fr").json()
+    assert fr["title"] == "Fournir aux migrants un accès aux services de base"
+    assert fr["title_en"] == "Provide access to basic services for migrants"
+    assert client.get("/api/v1/framework/objectives/15?lang=es").json()["title"] == fr["title_en"]
+    assert "Fournir aux migrants" in client.get("/fr/framework/objectives/15/").content.decode()
+    found = client.get("/api/v1/framework/search?q=fournir").json()["results"]
+    assert ("objective", "15") in [(r["kind"], r["code"]) for r in found]
+
+
+def test_unknown_translation_language_is_refused(ref_copy):
+    _edit(
+        ref_copy / "gcm.yaml",
+        '    title: "Provide access to basic services for migrants"\n',
+        '    title: "Provide access to basic services for migrants"\n    titles: {de: Zugang}\n',
+    )
+    with pytest.raises(InvalidInput) as exc:
+        read_reference(ref_copy)
+    assert exc.value.errors[0].field == "titles"
