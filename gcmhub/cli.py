@@ -52,12 +52,13 @@ def main() -> None:
 def serve(host: str, port: int, threads: int) -> None:
     """Serve gcmhub over HTTP with waitress (run `gcmhub init` first)."""
     _setup()
-    from django.core.management import call_command
+    from django.conf import settings
 
     pending = _pending_migrations()
     if pending:
         _fail(f"{pending} database migration(s) are not applied; run `gcmhub init` first.")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not (Path(settings.STATIC_ROOT) / "gcmhub" / "gcmhub.css").exists():
+        _fail("Static files are not collected; run `gcmhub init` first.")
     from waitress import serve as waitress_serve
 
     from gcmhub.wsgi import application

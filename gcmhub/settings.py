@@ -2,7 +2,7 @@
 
 Everything a deployment changes comes from the environment:
 GCMHUB_HOME, DATABASE_URL, GCMHUB_SECRET_KEY, GCMHUB_DEBUG, GCMHUB_ALLOWED_HOSTS,
-GCMHUB_EMAIL_URL (not yet: console backend), GCMHUB_MAX_UPLOAD_MB.
+GCMHUB_EMAIL_BACKEND, GCMHUB_FROM_EMAIL.
 """
 
 from __future__ import annotations
@@ -153,7 +153,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-MAX_UPLOAD_MB = int(os.environ.get("GCMHUB_MAX_UPLOAD_MB", "25"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
