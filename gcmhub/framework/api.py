@@ -145,9 +145,7 @@ def clusters(request: HttpRequest, lang: LangCode | None = Lang) -> Any:
 
 @router.get("/kinds", response=list[KindOut], summary="The kinds of framework items")
 def kinds(request: HttpRequest) -> Any:
-    return [
-        {k: v for k, v in entry.items() if k != "items"} for entry in selectors.overview()["kinds"]
-    ]
+    return selectors.kind_counts()
 
 
 @router.get("/items", response={200: list[ItemListEntry], **ERROR_RESPONSES})

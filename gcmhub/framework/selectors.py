@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 
 from gcmhub.common import fulltext
@@ -181,6 +181,20 @@ def overview(*, language: str | None = None) -> dict[str, Any]:
         ],
         "release": release_info(),
     }
+
+
+def kind_counts() -> list[dict[str, Any]]:
+    """Each kind of item with how many the reference data holds (one grouped query)."""
+    counts = dict(FrameworkItem.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    return [
+        {
+            "kind": kind.value,
+            "label": str(KIND_PLURALS[kind]),
+            "segment": KIND_SEGMENTS[kind],
+            "count": counts.get(kind.value, 0),
+        }
+        for kind in ItemKind
+    ]
 
 
 def release_info() -> dict[str, Any] | None:

@@ -120,3 +120,12 @@ def test_openapi_schema_is_3_1_and_docs_need_no_cdn(client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_kinds_counts_every_kind_in_one_query(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        body = client.get("/api/v1/framework/kinds").json()
+    counts = {k["kind"]: k["count"] for k in body}
+    assert counts["objective"] == 23
+    assert counts["principle"] == 10
+    assert len(body) == 13
