@@ -32,7 +32,9 @@ $(STAMPS)/venv: pyproject.toml requirements/constraints.txt | $(STAMPS)
 $(STAMPS)/assets: package.json package-lock.json | $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p gcmhub/static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js gcmhub/static/vendor/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js \
+	   node_modules/topojson-client/dist/topojson-client.min.js \
+	   node_modules/world-atlas/countries-50m.json gcmhub/static/vendor/
 	@touch $@
 
 $(STAMPS)/system: scripts/system-packages.sh | $(STAMPS)

@@ -9,6 +9,7 @@ from gcmhub.accounts.api import audit_router
 from gcmhub.accounts.api import router as accounts_router
 from gcmhub.common.api import install_error_handlers
 from gcmhub.framework.api import router as framework_router
+from gcmhub.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="gcmhub API",
@@ -27,3 +28,4 @@ install_error_handlers(api)
 api.add_router("/framework", framework_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/registry", registry_router)

@@ -97,9 +97,39 @@ def init() -> None:
     with action_context(channel="cli"):
         report = reference_load(by=None)
     click.echo(_describe_load(report.as_dict()))
+    _load_registry(None, dry_run=False, as_json=False)
 
 
-def _describe_load(report: dict[str, Any]) -> str:
+def _default_m49() -> Path | None:
+    """The M49 folder: $GCMHUB_M49, else the shared data folder beside the repository."""
+    configured = os.environ.get("GCMHUB_M49")
+    if configured:
+        return Path(configured)
+    beside = Path(__file__).resolve().parents[2] / "shared" / "data" / "un_m49"
+    return beside if beside.is_dir() else None
+
+
+def _load_registry(m49: Path | None, *, dry_run: bool, as_json: bool) -> None:
+    from gcmhub.common.context import action_context
+    from gcmhub.registry.models import Area
+    from gcmhub.registry.services import registry_load
+
+    if m49 is None and not Area.objects.filter(in_m49=True).exists():
+        m49 = _default_m49()
+        if m49 is None:
+            click.echo(
+                "Registry not loaded: no countries yet and no UN M49 file found. Download the "
+                "M49 list (https://unstats.un.org/unsd/methodology/m49/overview/) and run "
+                "`gcmhub import-m49 PATH`, or set GCMHUB_M49."
+            )
+            return
+    with action_context(channel="cli"):
+        report = registry_load(by=None, m49_path=m49, dry_run=dry_run)
+    data = report.as_dict()
+    click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data, "Registry data"))
+
+
+def _describe_load(report: dict[str, Any], what: str = "Reference data") -> str:
     parts = []
     for section, tally in report["counts"].items():
         total = tally["created"] + tally["updated"] + tally["unchanged"]
@@ -108,7 +138,7 @@ def _describe_load(report: dict[str, Any]) -> str:
             f"{tally['deleted']} removed)"
         )
     prefix = "Dry run, nothing saved. " if report["dry_run"] else ""
-    return f"{prefix}Reference data {report['version']}: " + "; ".join(parts) + "."
+    return f"{prefix}{what} {report['version']}: " + "; ".join(parts) + "."
 
 
 @main.command("load-reference")
@@ -136,10 +166,34 @@ def load_reference(dry_run: bool, directory: Path | None, as_json: bool) -> None
     try:
         with action_context(channel="cli"):
             report = reference_load(by=None, directory=directory or REFERENCE_DIR, dry_run=dry_run)
+        data = report.as_dict()
+        click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data))
+        if directory is None:
+            _load_registry(None, dry_run=dry_run, as_json=as_json)
     except InvalidInput as exc:
         _fail(str(exc))
-    data = report.as_dict()
-    click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data))
+
+
+@main.command("import-m49")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report the changes, save nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_m49(path: Path, dry_run: bool, as_json: bool) -> None:
+    """Import countries, areas and regions from the UN M49 list, then the registry data.
+
+    PATH is the UNSD download (UNSD_M49_Methodology.csv, semicolon-separated)
+    or the folder holding it; a country-codes.csv beside it adds names in the
+    other UN languages. The whole file is checked first (each problem named by
+    row and column); then everything is saved in one transaction. Importing
+    the same file again changes nothing.
+    """
+    _setup()
+    from gcmhub.common.errors import InvalidInput
+
+    try:
+        _load_registry(path, dry_run=dry_run, as_json=as_json)
+    except InvalidInput as exc:
+        _fail(str(exc))
 
 
 @main.command()

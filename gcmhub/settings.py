@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gcmhub.common",
     "gcmhub.accounts",
     "gcmhub.framework",
+    "gcmhub.registry",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("framework/", include("gcmhub.framework.urls")),
     path("accounts/", include("gcmhub.accounts.urls")),
+    path("registry/", include("gcmhub.registry.urls")),
     prefix_default_language=True,
 )
 

@@ -77,7 +77,7 @@ class UserOut(Schema):
     email: str
 
 
-def _user(request: HttpRequest) -> User:
+def request_user(request: HttpRequest) -> User:
     """The logged-in user of an endpoint that requires authentication."""
     user = request.user
     assert isinstance(user, User)
@@ -90,7 +90,7 @@ def _membership_out(m: Membership) -> dict[str, str]:
 
 @router.get("/me", response={200: MeOut, **ERROR_RESPONSES}, auth=django_auth)
 def me(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = request_user(request)
     return {
         "username": user.username,
         "email": user.email,
@@ -107,7 +107,7 @@ def organisations(request: HttpRequest, kind: str | None = None, q: str | None =
 
 @router.post("/organisations", response={201: OrganisationOut, **ERROR_RESPONSES}, auth=django_auth)
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
-    org = services.organisation_create(by=_user(request), **payload.dict())
+    org = services.organisation_create(by=request_user(request), **payload.dict())
     return Status(201, org)
 
 
@@ -117,7 +117,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
 def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Any:
     org = selectors.organisation_get(slug=slug)
     changes = payload.dict(exclude_unset=True)
-    return services.organisation_update(by=_user(request), organisation=org, **changes)
+    return services.organisation_update(by=request_user(request), organisation=org, **changes)
 
 
 @router.get(
@@ -128,7 +128,8 @@ def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPa
 def members(request: HttpRequest, slug: str) -> Any:
     org = selectors.organisation_get(slug=slug)
     return [
-        _membership_out(m) for m in selectors.membership_list(user=_user(request), organisation=org)
+        _membership_out(m)
+        for m in selectors.membership_list(user=request_user(request), organisation=org)
     ]
 
 
@@ -141,7 +142,7 @@ def member_set(request: HttpRequest, slug: str, username: str, payload: Membersh
     org = selectors.organisation_get(slug=slug)
     user = get_object_or_404(User, username=username)
     membership = services.membership_set(
-        by=_user(request),
+        by=request_user(request),
         user=user,
         organisation=org,
         role=payload.role,
@@ -157,7 +158,7 @@ def member_set(request: HttpRequest, slug: str, username: str, payload: Membersh
 def member_revoke(request: HttpRequest, slug: str, username: str) -> Any:
     org = selectors.organisation_get(slug=slug)
     membership = get_object_or_404(Membership, organisation=org, user__username=username)
-    services.membership_revoke(by=_user(request), membership=membership)
+    services.membership_revoke(by=request_user(request), membership=membership)
     return Status(204, None)
 
 
@@ -165,7 +166,7 @@ def member_revoke(request: HttpRequest, slug: str, username: str) -> Any:
 def user_create(request: HttpRequest, payload: UserIn) -> Any:
     org = selectors.organisation_get(slug=payload.organisation) if payload.organisation else None
     user = services.user_create(
-        by=_user(request),
+        by=request_user(request),
         username=payload.username,
         email=payload.email,
         first_name=payload.first_name,
@@ -204,7 +205,7 @@ class AuditFilters(Schema):
 @audit_router.get("/events", response={200: list[AuditEventOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def audit_events(request: HttpRequest, filters: AuditFilters = Query(...)) -> Any:  # noqa: B008
-    return selectors.audit_event_list(user=_user(request), **filters.dict())
+    return selectors.audit_event_list(user=request_user(request), **filters.dict())
 
 
 @audit_router.get("/events/export", response={200: None, **ERROR_RESPONSES})
@@ -213,7 +214,7 @@ def audit_export(
     format: Literal["csv", "xlsx", "json"] = "csv",
     filters: AuditFilters = Query(...),  # noqa: B008
 ) -> HttpResponse:
-    events = selectors.audit_event_list(user=_user(request), **filters.dict())
+    events = selectors.audit_event_list(user=request_user(request), **filters.dict())
     return export_response(
         selectors.audit_rows(events), selectors.AUDIT_EXPORT_COLUMNS, format, filename="audit-log"
     )

@@ -10,7 +10,17 @@ class OrganisationKind(models.TextChoices):
     SECRETARIAT = "secretariat", _("Consultation-mechanism secretariat")
     UN_ENTITY = "un_entity", _("UN entity")
     REGIONAL = "regional", _("Regional organisation")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+    LOCAL_GOVERNMENT = "local_government", _("Local or regional government")
     STAKEHOLDER = "stakeholder", _("Stakeholder organisation")
+
+
+class OrganisationGroup(models.TextChoices):
+    """Where the registry files an organisation, beside its kind."""
+
+    COMMISSION = "commission", _("UN regional commission")
+    ECONOMIC = "economic_organisation", _("Regional economic organisation")
+    OTHER = "other", _("Other")
 
 
 class Role(models.TextChoices):
@@ -41,6 +51,29 @@ class Organisation(models.Model):
         help_text=_("For a State government, the State it speaks for."),
     )
     website = models.URLField(_("website"), blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    group = models.CharField(
+        _("group"),
+        max_length=24,
+        choices=OrganisationGroup.choices,
+        default=OrganisationGroup.OTHER,
+    )
+    stakeholder_category = models.ForeignKey(
+        "framework.FrameworkItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        limit_choices_to={"kind": "stakeholder_category"},
+        verbose_name=_("stakeholder category"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    reference_key = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text=_("Set when the organisation comes from the registry reference data."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gcmhub.common.errors import FieldError, InvalidInput
+from gcmhub.common.errors import InvalidInput
+from gcmhub.common.yamlfile import LINE, Collector, load_yaml, str_list, strip_lines
 from gcmhub.framework.kinds import Basis, ItemKind, Relation
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -26,28 +25,6 @@ ITEM_KEYS = {
 }  # fmt: skip
 LINK_KEYS = {"from", "to", "relation", "basis", "sources", "note"}
 KEY_DATE_KEYS = {"code", "title", "start", "end", "document", "description", "sources", "notes"}
-_LINE = "__line__"
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line where each mapping starts."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
-    mapping[_LINE] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _strip_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
-    if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -104,30 +81,7 @@ class ReferenceSet:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, location: str, message: str, field_name: str | None = None) -> None:
-        self.errors.append(FieldError(message=message, field=field_name, location=location))
-
-
-def _str_list(
-    value: Any, where: str, name: str, errors: _Collector, *, required: bool
-) -> list[str]:
-    if value is None:
-        if required:
-            errors.add(where, "at least one is required", name)
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        errors.add(where, "must be a list of non-empty texts", name)
-        return []
-    if required and not value:
-        errors.add(where, "at least one is required", name)
-    return [v.strip() for v in value]
-
-
-def _ref(value: Any, where: str, name: str, errors: _Collector) -> tuple[str, str] | None:
+def _ref(value: Any, where: str, name: str, errors: Collector) -> tuple[str, str] | None:
     if not isinstance(value, str) or ":" not in value:
         errors.add(where, f"must read 'kind:code', not {value!r}", name)
         return None
@@ -138,7 +92,7 @@ def _ref(value: Any, where: str, name: str, errors: _Collector) -> tuple[str, st
     return (kind, code)
 
 
-def _date(value: Any, where: str, name: str, errors: _Collector) -> dt.date | None:
+def _date(value: Any, where: str, name: str, errors: Collector) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -150,16 +104,16 @@ def _date(value: Any, where: str, name: str, errors: _Collector) -> dt.date | No
     return None
 
 
-def _parse_item(raw: Any, path: str, errors: _Collector) -> ItemSpec | None:
+def _parse_item(raw: Any, path: str, errors: Collector) -> ItemSpec | None:
     if not isinstance(raw, dict):
         errors.add(path, "each item must be a mapping")
         return None
-    line = raw.get(_LINE, "?")
+    line = raw.get(LINE, "?")
     code = raw.get("code")
     label = f"{raw.get('kind')}:{code}"
     where = f"{path}, line {line}, item {label}"
     before = len(errors.errors)
-    for key in sorted(set(raw) - ITEM_KEYS - {_LINE}):
+    for key in sorted(set(raw) - ITEM_KEYS - {LINE}):
         errors.add(where, "unknown field", str(key))
     kind = raw.get("kind")
     if kind not in ItemKind.values:
@@ -183,11 +137,11 @@ def _parse_item(raw: Any, path: str, errors: _Collector) -> ItemSpec | None:
     if not isinstance(titles, dict):
         errors.add(where, "must be a mapping of language code to title", "titles")
         titles = {}
-    for lang in sorted(set(titles) - LANGUAGES - {_LINE}):
+    for lang in sorted(set(titles) - LANGUAGES - {LINE}):
         errors.add(where, f"unknown language {lang!r}", "titles")
     parent = _ref(raw["parent"], where, "parent", errors) if raw.get("parent") else None
-    sources = _str_list(raw.get("sources"), where, "sources", errors, required=True)
-    notes = _str_list(raw.get("notes"), where, "notes", errors, required=False)
+    sources = str_list(raw.get("sources"), where, "sources", errors, required=True)
+    notes = str_list(raw.get("notes"), where, "notes", errors, required=False)
     if len(errors.errors) > before:
         return None
     assert isinstance(kind, str) and isinstance(code, str) and isinstance(title, str)
@@ -199,22 +153,22 @@ def _parse_item(raw: Any, path: str, errors: _Collector) -> ItemSpec | None:
         short_title=(raw.get("short_title") or "").strip(),
         parent=parent,
         description=(raw.get("description") or "").strip(),
-        attributes=_strip_lines(attributes),
+        attributes=strip_lines(attributes),
         sources=sources,
         notes=notes,
-        titles={k: str(v) for k, v in _strip_lines(titles).items()},
+        titles={k: str(v) for k, v in strip_lines(titles).items()},
         location=where,
     )
 
 
-def _parse_link(raw: Any, path: str, errors: _Collector) -> LinkSpec | None:
+def _parse_link(raw: Any, path: str, errors: Collector) -> LinkSpec | None:
     if not isinstance(raw, dict):
         errors.add(path, "each link must be a mapping")
         return None
-    line = raw.get(_LINE, "?")
+    line = raw.get(LINE, "?")
     where = f"{path}, line {line}, link {raw.get('from')} -> {raw.get('to')}"
     before = len(errors.errors)
-    for key in sorted(set(raw) - LINK_KEYS - {_LINE}):
+    for key in sorted(set(raw) - LINK_KEYS - {LINE}):
         errors.add(where, "unknown field", str(key))
     from_ref = _ref(raw.get("from"), where, "from", errors)
     to_ref = _ref(raw.get("to"), where, "to", errors)
@@ -224,9 +178,7 @@ def _parse_link(raw: Any, path: str, errors: _Collector) -> LinkSpec | None:
     basis = raw.get("basis")
     if basis not in Basis.values:
         errors.add(where, f"must be one of {', '.join(Basis.values)}", "basis")
-    sources = _str_list(
-        raw.get("sources"), where, "sources", errors, required=basis == Basis.STATED
-    )
+    sources = str_list(raw.get("sources"), where, "sources", errors, required=basis == Basis.STATED)
     note = raw.get("note") or ""
     if not isinstance(note, str):
         errors.add(where, "must be text", "note")
@@ -235,13 +187,13 @@ def _parse_link(raw: Any, path: str, errors: _Collector) -> LinkSpec | None:
     return LinkSpec(from_ref, to_ref, str(relation), str(basis), sources, note.strip(), where)
 
 
-def _parse_key_date(raw: Any, path: str, errors: _Collector) -> KeyDateSpec | None:
+def _parse_key_date(raw: Any, path: str, errors: Collector) -> KeyDateSpec | None:
     if not isinstance(raw, dict):
         errors.add(path, "each key date must be a mapping")
         return None
-    where = f"{path}, line {raw.get(_LINE, '?')}, key date {raw.get('code')}"
+    where = f"{path}, line {raw.get(LINE, '?')}, key date {raw.get('code')}"
     before = len(errors.errors)
-    for key in sorted(set(raw) - KEY_DATE_KEYS - {_LINE}):
+    for key in sorted(set(raw) - KEY_DATE_KEYS - {LINE}):
         errors.add(where, "unknown field", str(key))
     code = raw.get("code")
     if not isinstance(code, str) or not code.strip():
@@ -253,8 +205,8 @@ def _parse_key_date(raw: Any, path: str, errors: _Collector) -> KeyDateSpec | No
     end = _date(raw["end"], where, "end", errors) if raw.get("end") else None
     if start and end and end < start:
         errors.add(where, "ends before it starts", "end")
-    sources = _str_list(raw.get("sources"), where, "sources", errors, required=True)
-    notes = _str_list(raw.get("notes"), where, "notes", errors, required=False)
+    sources = str_list(raw.get("sources"), where, "sources", errors, required=True)
+    notes = str_list(raw.get("notes"), where, "notes", errors, required=False)
     if len(errors.errors) > before or start is None:
         return None
     return KeyDateSpec(
@@ -270,7 +222,7 @@ def _parse_key_date(raw: Any, path: str, errors: _Collector) -> KeyDateSpec | No
     )
 
 
-def _section(data: dict[str, Any], section: str, name: str, errors: _Collector) -> list[Any]:
+def _section(data: dict[str, Any], section: str, name: str, errors: Collector) -> list[Any]:
     entries = data.get(section) or []
     if not isinstance(entries, list):
         errors.add(name, "must be a list", section)
@@ -283,7 +235,7 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
 
     Raises InvalidInput listing every problem found.
     """
-    errors = _Collector()
+    errors = Collector()
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise InvalidInput(f"No reference files (*.yaml) in {directory}.")
@@ -294,18 +246,13 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
         name = path.name
         content = path.read_bytes()
         digest.update(name.encode() + b"\0" + content + b"\0")
-        try:
-            data = yaml.load(content, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{name}, line {mark.line + 1}" if mark else name
-            problem = getattr(exc, "problem", None) or str(exc)
-            errors.add(where, f"malformed YAML: {problem}")
+        data = load_yaml(name, content, errors)
+        if data is None:
             continue
         if not isinstance(data, dict):
             errors.add(name, "the file must hold a mapping with 'release' and 'items'")
             continue
-        for key in sorted(set(data) - TOP_LEVEL_KEYS - {_LINE}):
+        for key in sorted(set(data) - TOP_LEVEL_KEYS - {LINE}):
             errors.add(name, "unknown top-level key", str(key))
         release = data.get("release")
         if not isinstance(release, str) or not release:
@@ -322,7 +269,7 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
             if (key_date := _parse_key_date(raw, name, errors)) is not None:
                 result.key_dates.append(key_date)
         if "scoring" in data:
-            result.extras[f"{path.stem}.scoring"] = _strip_lines(data["scoring"])
+            result.extras[f"{path.stem}.scoring"] = strip_lines(data["scoring"])
     if len(versions) > 1:
         errors.add("reference", f"files disagree on the release: {', '.join(sorted(versions))}")
     _check_references(result, errors)
@@ -336,7 +283,7 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
     return result
 
 
-def _check_references(result: ReferenceSet, errors: _Collector) -> None:
+def _check_references(result: ReferenceSet, errors: Collector) -> None:
     seen: dict[tuple[str, str], str] = {}
     for item in result.items:
         if item.ref in seen:

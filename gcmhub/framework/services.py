@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -14,86 +12,16 @@ from gcmhub.accounts.permissions import ensure_platform_admin
 from gcmhub.common import fulltext
 from gcmhub.common.audit import audit_record
 from gcmhub.common.models import SearchDocument
+from gcmhub.common.sync import LoadReport, Rollback, sync_rows
 from gcmhub.framework.kinds import ItemKind
 from gcmhub.framework.models import CrosswalkLink, FrameworkItem, KeyDate, ReferenceRelease
 from gcmhub.framework.reference import REFERENCE_DIR, ReferenceSet, read_reference
 
 SEARCH_SCOPE = "framework"
-M = TypeVar("M", FrameworkItem, CrosswalkLink, KeyDate)
 _ITEM_FIELDS = (
     "number", "title", "short_title", "description", "attributes", "sources", "notes", "titles",
 )  # fmt: skip
 _DATE_FIELDS = ("title", "start", "end", "document", "description", "sources", "notes")
-
-
-@dataclass
-class LoadReport:
-    version: str
-    checksum: str
-    dry_run: bool
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    changed: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> int:
-        return sum(
-            n for section in self.counts.values() for k, n in section.items() if k != "unchanged"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "checksum": self.checksum,
-            "dry_run": self.dry_run,
-            "counts": self.counts,
-            "changes": self.changes,
-        }
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _tally() -> dict[str, int]:
-    return {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
-
-
-def _sync(
-    section: str,
-    report: LoadReport,
-    existing: dict[Any, M],
-    wanted: dict[Any, dict[str, Any]],
-    create: Callable[[Any, dict[str, Any]], M],
-    label: Callable[[Any], str] | None = None,
-) -> dict[Any, M]:
-    """Make the rows of one section equal ``wanted``: create, update or delete, and count each.
-
-    ``existing`` and ``wanted`` are keyed alike; ``wanted`` holds the field values each row
-    must have. Returns the rows that remain, by key.
-    """
-    tally = report.counts.setdefault(section, _tally())
-    for key in set(existing) - set(wanted):
-        existing.pop(key).delete()
-        tally["deleted"] += 1
-        if label:
-            report.changed.append(f"-{label(key)}")
-    for key, values in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            existing[key] = create(key, values)
-            tally["created"] += 1
-            if label:
-                report.changed.append(f"+{label(key)}")
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.save()
-            tally["updated"] += 1
-            if label:
-                report.changed.append(f"~{label(key)}")
-        else:
-            tally["unchanged"] += 1
-    return existing
 
 
 def _ref_label(ref: tuple[str, str]) -> str:
@@ -101,7 +29,7 @@ def _ref_label(ref: tuple[str, str]) -> str:
 
 
 def _sync_items(ref: ReferenceSet, report: LoadReport) -> dict[tuple[str, str], FrameworkItem]:
-    items = _sync(
+    items = sync_rows(
         "items",
         report,
         existing={(i.kind, i.code): i for i in FrameworkItem.objects.all()},
@@ -128,7 +56,7 @@ def _sync_links(
     ref: ReferenceSet, items: dict[tuple[str, str], FrameworkItem], report: LoadReport
 ) -> None:
     by_pk = {i.pk: key for key, i in items.items()}
-    _sync(
+    sync_rows(
         "links",
         report,
         existing={
@@ -150,7 +78,7 @@ def _sync_links(
 
 
 def _sync_key_dates(ref: ReferenceSet, report: LoadReport) -> None:
-    _sync(
+    sync_rows(
         "key_dates",
         report,
         existing={kd.code: kd for kd in KeyDate.objects.all()},
@@ -207,7 +135,7 @@ def reference_load(
                     after={**report.as_dict(), "changed": report.changed[:500]},
                 )
             if dry_run:
-                raise _Rollback
-    except _Rollback:
+                raise Rollback
+    except Rollback:
         pass
     return report

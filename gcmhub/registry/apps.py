@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "gcmhub.registry"
+    verbose_name = "Registry"
