@@ -90,8 +90,15 @@ messages: setup
 	  --no-location --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*"
 	$(BIN)/python scripts/compile_messages.py
 
-bench: setup
-	@for b in benchmarks/*.py; do [ -e "$$b" ] && GCMHUB_HOME=$(TEST_HOME) $(BIN)/python "$$b"; done
+BENCH_HOME := $(CURDIR)/var/bench
+
+bench: setup $(STAMPS)/system
+	@for b in benchmarks/*.py; do GCMHUB_HOME=$(BENCH_HOME) $(BIN)/python "$$b" || exit 1; done
+	@scripts/pgtest.sh start $(BENCH_HOME)/pg $(PG_PORT)
+	@trap 'scripts/pgtest.sh stop $(BENCH_HOME)/pg' EXIT; \
+	  for b in benchmarks/*.py; do \
+	    GCMHUB_HOME=$(BENCH_HOME) DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/gcmhub \
+	    $(BIN)/python "$$b" || exit 1; done
 
 clean:
 	rm -rf $(STAMPS) $(VENV) node_modules gcmhub/static/vendor var/test

@@ -97,19 +97,22 @@ def init() -> None:
     with action_context(channel="cli"):
         report = reference_load(by=None)
     click.echo(_describe_load(report.as_dict()))
-    _load_registry(None, dry_run=False, as_json=False)
+    registry = _load_registry(None, dry_run=False)
+    if registry is not None:
+        click.echo(_describe_load(registry, "Registry data"))
 
 
 def _default_m49() -> Path | None:
     """The M49 folder: $GCMHUB_M49, else the shared data folder beside the repository."""
     configured = os.environ.get("GCMHUB_M49")
     if configured:
-        return Path(configured)
+        return Path(configured) if Path(configured).exists() else None
     beside = Path(__file__).resolve().parents[2] / "shared" / "data" / "un_m49"
     return beside if beside.is_dir() else None
 
 
-def _load_registry(m49: Path | None, *, dry_run: bool, as_json: bool) -> None:
+def _load_registry(m49: Path | None, *, dry_run: bool) -> dict[str, Any] | None:
+    """Load the registry (importing the M49 list first when given); None when it cannot yet."""
     from gcmhub.common.context import action_context
     from gcmhub.registry.models import Area
     from gcmhub.registry.services import registry_load
@@ -120,13 +123,12 @@ def _load_registry(m49: Path | None, *, dry_run: bool, as_json: bool) -> None:
             click.echo(
                 "Registry not loaded: no countries yet and no UN M49 file found. Download the "
                 "M49 list (https://unstats.un.org/unsd/methodology/m49/overview/) and run "
-                "`gcmhub import-m49 PATH`, or set GCMHUB_M49."
+                "`gcmhub import-m49 PATH`, or set GCMHUB_M49.",
+                err=True,
             )
-            return
+            return None
     with action_context(channel="cli"):
-        report = registry_load(by=None, m49_path=m49, dry_run=dry_run)
-    data = report.as_dict()
-    click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data, "Registry data"))
+        return registry_load(by=None, m49_path=m49, dry_run=dry_run).as_dict()
 
 
 def _describe_load(report: dict[str, Any], what: str = "Reference data") -> str:
@@ -167,11 +169,15 @@ def load_reference(dry_run: bool, directory: Path | None, as_json: bool) -> None
         with action_context(channel="cli"):
             report = reference_load(by=None, directory=directory or REFERENCE_DIR, dry_run=dry_run)
         data = report.as_dict()
-        click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data))
-        if directory is None:
-            _load_registry(None, dry_run=dry_run, as_json=as_json)
+        registry = _load_registry(None, dry_run=dry_run) if directory is None else None
     except InvalidInput as exc:
         _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({**data, "registry": registry}, indent=2))
+        return
+    click.echo(_describe_load(data))
+    if registry is not None:
+        click.echo(_describe_load(registry, "Registry data"))
 
 
 @main.command("import-m49")
@@ -191,9 +197,11 @@ def import_m49(path: Path, dry_run: bool, as_json: bool) -> None:
     from gcmhub.common.errors import InvalidInput
 
     try:
-        _load_registry(path, dry_run=dry_run, as_json=as_json)
+        data = _load_registry(path, dry_run=dry_run)
     except InvalidInput as exc:
         _fail(str(exc))
+    assert data is not None
+    click.echo(json.dumps(data, indent=2) if as_json else _describe_load(data, "Registry data"))
 
 
 @main.command()

@@ -131,3 +131,24 @@ def test_createadmin_and_check(tmp_path):
     check = _run("check", home=home)
     assert check.returncode == 0, check.stderr
     assert "All checks passed" in check.stdout
+
+
+def test_import_m49_checks_the_file_then_loads_the_registry_once(tmp_path, shared_data):
+    home = tmp_path / "home"
+    nowhere = {"GCMHUB_M49": str(tmp_path / "no-such-folder")}
+    first = _run("init", home=home, extra=nowhere)
+    assert first.returncode == 0
+    assert "Registry not loaded" in first.stderr and "import-m49" in first.stderr
+    bad = tmp_path / "UNSD_M49_Methodology.csv"
+    source = (shared_data / "un_m49" / "UNSD_M49_Methodology.csv").read_text(encoding="utf-8-sig")
+    lines = source.splitlines()
+    lines[3] = lines[3].replace(";LBY;", ";L1Y;")
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    result = _run("import-m49", str(bad), home=home, extra=nowhere)
+    assert result.returncode == 1
+    assert "row 4" in result.stderr and "ISO-alpha3 Code" in result.stderr
+    good = _run("import-m49", str(shared_data / "un_m49"), "--json", home=home, extra=nowhere)
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["counts"]["mechanisms"]["created"] >= 30
+    again = _run("import-m49", str(shared_data / "un_m49"), "--json", home=home, extra=nowhere)
+    assert json.loads(again.stdout)["changes"] == 0

@@ -65,6 +65,14 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture
+def registry_data(reference_data, shared_data):
+    """The registry with the UN M49 list (the database is emptied after each browser test)."""
+    from gcmhub.registry.services import registry_load
+
+    registry_load(by=None, m49_path=shared_data / "un_m49")
+
+
+@pytest.fixture
 def shoot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
