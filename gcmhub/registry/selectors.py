@@ -610,47 +610,55 @@ def _current_pairs(type: str | None = None) -> list[tuple[int, int]]:
     return list(qs.values_list("mechanism_id", "area_id"))
 
 
+MATRIX_CODES = {"member": "m", "observer": "o"}
+
+
 def matrix(
     *, type: str | None = None, region: str | None = None, language: str | None = None
 ) -> dict[str, Any]:
-    """Country x mechanism: cell = member / observer (main list, current) and whether disputed."""
+    """Country x mechanism, one short code per cell so that 200 x 35 cells stay light.
+
+    A cell is "m" (current member in the main list), "o" (current observer), "" (neither),
+    followed by "*" when sources disagree about that country in that mechanism.
+    """
     mechanisms = list(Mechanism.objects.filter(enumerated=True).order_by("type", "short_name"))
     if type:
         mechanisms = [m for m in mechanisms if m.type == type]
-    ids = {m.pk for m in mechanisms}
-    claims = Membership.objects.filter(mechanism_id__in=ids).select_related("area")
+    column = {m.pk: i for i, m in enumerate(mechanisms)}
+    claims = Membership.objects.filter(mechanism_id__in=column.keys())
     if region:
         claims = claims.filter(
             Q(area__region__m49=region)
             | Q(area__subregion__m49=region)
             | Q(area__intermediate_region__m49=region)
         )
-    cells: dict[int, dict[int, list[Membership]]] = defaultdict(lambda: defaultdict(list))
-    areas: dict[int, Area] = {}
-    for c in claims:
-        cells[c.area_id][c.mechanism_id].append(c)
-        areas[c.area_id] = c.area
-    columns = [_mechanism_ref(m) for m in mechanisms]
+    # Plain tuples, not model instances: the full matrix reads some 600 claims.
+    grouped: dict[int, dict[int, list[tuple[str, bool, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for area_id, mechanism_id, role, primary, left in claims.values_list(
+        "area_id", "mechanism_id", "role", "primary", "left"
+    ):
+        grouped[area_id][mechanism_id].append((role, primary, left))
+    areas = Area.objects.filter(pk__in=grouped.keys()).values_list("pk", "iso3", "name", "names")
     rows = []
-    for area_id, area in sorted(areas.items(), key=lambda kv: kv[1].name):
-        row_cells = []
-        for m in mechanisms:
-            group = cells[area_id].get(m.pk, [])
-            main = next((c for c in group if c.primary and not c.left), None)
-            row_cells.append(
-                {
-                    "role": main.role if main else "",
-                    "disputed": _disputed(group) if group else False,
-                }
-            )
+    for area_id, iso3, name, names in sorted(areas, key=lambda a: a[2]):
+        cells = [""] * len(mechanisms)
+        for mechanism_id, group in grouped[area_id].items():
+            main = next((role for role, primary, left in group if primary and not left), None)
+            listed = next((role for role, primary, _ in group if primary), "not_listed")
+            disputed = any(role != listed for role, primary, _ in group if not primary)
+            cells[column[mechanism_id]] = MATRIX_CODES.get(main or "", "") + "*" * disputed
         rows.append(
             {
-                **_area_ref(area, language),
-                "cells": row_cells,
-                "count": sum(1 for c in row_cells if c["role"] == "member"),
+                "iso3": iso3,
+                "name": names.get(language or "", "") or name,
+                "url": reverse("registry:country", args=[iso3]),
+                "cells": cells,
+                "count": sum(1 for c in cells if c.startswith("m")),
             }
         )
-    return {"columns": columns, "rows": rows}
+    return {"columns": [_mechanism_ref(m) for m in mechanisms], "rows": rows}
 
 
 def network(*, type: str | None = None, min_shared: int = 1) -> dict[str, Any]:
