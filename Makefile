@@ -97,7 +97,7 @@ bench: setup $(STAMPS)/system
 	@scripts/pgtest.sh start $(BENCH_HOME)/pg $(PG_PORT)
 	@trap 'scripts/pgtest.sh stop $(BENCH_HOME)/pg' EXIT; \
 	  for b in benchmarks/*.py; do \
-	    GCMHUB_HOME=$(BENCH_HOME) DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/gcmhub \
+	    GCMHUB_HOME=$(BENCH_HOME) DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/postgres \
 	    $(BIN)/python "$$b" || exit 1; done
 
 clean:

@@ -13,10 +13,8 @@ from django.db import transaction
 
 from gcmhub.accounts.models import Organisation, OrganisationKind, User
 from gcmhub.accounts.permissions import ensure_authenticated, ensure_platform_admin, ensure_role
-from gcmhub.common import fulltext
 from gcmhub.common.audit import audit_record, snapshot
 from gcmhub.common.errors import Conflict, FieldError, InvalidInput, NotFound
-from gcmhub.common.models import SearchDocument
 from gcmhub.common.sync import LoadReport, Rollback, sync_rows
 from gcmhub.common.yamlfile import LINE, Collector, load_yaml
 from gcmhub.framework.models import FrameworkItem
@@ -45,7 +43,6 @@ from gcmhub.registry.reference import (
     read_registry_reference,
 )
 
-SEARCH_SCOPE = "registry"
 MEMBERSHIP_FIELDS = ("role", "certainty", "source", "note", "joined", "left")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -394,26 +391,6 @@ def _sync_meetings(ref: RegistryReference, areas: dict[str, Area], report: LoadR
     )
 
 
-def _search_documents() -> list[fulltext.Document]:
-    docs = [
-        fulltext.Document(
-            key=f"mechanism:{m.slug}",
-            title=m.short_name,
-            body=" ".join([m.acronym, m.full_name, m.get_type_display(), " ".join(m.regions)]),
-        )
-        for m in Mechanism.objects.all()
-    ]
-    docs += [
-        fulltext.Document(
-            key=f"area:{a.iso3}",
-            title=a.name,
-            body=" ".join([a.iso3, a.m49, *a.names.values()]),
-        )
-        for a in Area.objects.all()
-    ]
-    return docs
-
-
 def registry_load(
     *,
     by: User | None,
@@ -447,8 +424,6 @@ def registry_load(
             _sync_affiliations(ref, orgs, areas, report)
             _sync_mechanisms(ref, orgs, areas, report)
             _sync_meetings(ref, areas, report)
-            if report.changes or not SearchDocument.objects.filter(scope=SEARCH_SCOPE).exists():
-                fulltext.replace_scope(SEARCH_SCOPE, _search_documents())
             if report.changes:
                 after: dict[str, Any] = {**report.as_dict()}
                 if m49 is not None:

@@ -121,7 +121,12 @@ def test_add_member_page(client, registry):
     client.force_login(member(Role.SECRETARIAT, mechanism.organisation))
     response = client.post(
         "/en/registry/mechanisms/puebla-process/members/add/",
-        {"iso3": "CUB", "role": "observer", "certainty": "uncertain", "source": "https://x.example"},
+        {
+            "iso3": "CUB",
+            "role": "observer",
+            "certainty": "uncertain",
+            "source": "https://x.example",
+        },
     )
     assert response.status_code == 302
     assert Membership.objects.get(mechanism=mechanism, area__iso3="CUB").role == "observer"
