@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from gcmhub.accounts.api import request_user
 from gcmhub.common.api import ERROR_RESPONSES
+from gcmhub.common.errors import InvalidInput
 from gcmhub.common.exports import export_response
 from gcmhub.registry import selectors, services
 
@@ -203,6 +204,10 @@ def memberships_import(
     dry_run: bool = False,
 ) -> Any:
     """Columns: mechanism, iso3, role, joined, left, source, certainty, note. All rows or none."""
+    if file.size and file.size > services.MAX_IMPORT_BYTES:
+        raise InvalidInput(
+            f"{file.name} is {file.size:,} bytes; the limit is {services.MAX_IMPORT_BYTES:,}."
+        )
     report = services.membership_import(
         by=request_user(request),
         content=file.read(),

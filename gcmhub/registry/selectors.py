@@ -591,6 +591,7 @@ def organisation_detail(*, slug: str, language: str | None = None) -> dict[str, 
     mechanism = Mechanism.objects.filter(organisation=o).first()
     return {
         **_organisation_row(o),
+        "member_count": len(members),
         "description": o.description,
         "sources": o.sources,
         "members": members,

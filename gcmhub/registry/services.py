@@ -540,12 +540,19 @@ def _save_membership(
 
 
 def membership_save(
-    *, by: User, mechanism_slug: str, iso3: str, data: MembershipInput, version: int | None = None
+    *,
+    by: User,
+    mechanism_slug: str,
+    iso3: str,
+    data: MembershipInput,
+    version: int | None = None,
+    adding: bool = False,
 ) -> Membership:
     """Add an area to a mechanism's main list, or change its entry there.
 
     ``version`` is the version the editor saw; when someone saved in between, ``Conflict``
-    carries the current values and nothing is written.
+    carries the current values and nothing is written. With ``adding``, an area already in the
+    main list is a conflict too, so that adding never overwrites an entry.
     """
     mechanism = Mechanism.objects.select_related("organisation").filter(slug=mechanism_slug).first()
     if mechanism is None:
@@ -565,6 +572,11 @@ def membership_save(
             .filter(mechanism=mechanism, area=area, primary=True)
             .first()
         )
+        if adding and current is not None:
+            raise Conflict(
+                f"{area.name} is already in the list; edit its entry instead.",
+                current=snapshot(current, (*MEMBERSHIP_FIELDS, "version")),
+            )
         if version is not None and current is not None and current.version != version:
             raise Conflict(
                 "Someone else changed this membership after you opened it; review their version.",

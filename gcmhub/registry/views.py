@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gcmhub.common.errors import Conflict, InvalidInput
+from gcmhub.common.errors import Conflict, InvalidInput, NotFound
 from gcmhub.common.exports import FORMATS, export_response
 from gcmhub.framework.models import FrameworkItem
 from gcmhub.registry import selectors, services
@@ -161,6 +161,8 @@ def membership_edit(request: HttpRequest, slug: str, iso3: str | None = None) ->
     status = 200
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
+        if iso3:
+            values["iso3"] = iso3.upper()  # the URL decides which entry is edited, not the form
         version = values["version"]
         try:
             services.membership_save(
@@ -176,11 +178,16 @@ def membership_edit(request: HttpRequest, slug: str, iso3: str | None = None) ->
                     left=values["left"],
                 ),
                 version=int(version) if version.isdigit() else None,
+                adding=not iso3,
             )
         except InvalidInput as exc:
             errors, status = (exc.errors or [exc.message]), 422
         except Conflict as exc:
-            conflict, status = exc.current, 409
+            if iso3:
+                conflict = exc.current
+            else:
+                errors = [exc.message]  # adding an area already listed: say so, offer no merge
+            status = 409
         else:
             messages.success(request, _("The membership was saved."))
             return redirect("registry:mechanism", slug=slug)
@@ -209,6 +216,12 @@ def membership_import(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             context["errors"] = [_("Choose a CSV or YAML file.")]
+            status = 422
+        elif upload.size and upload.size > services.MAX_IMPORT_BYTES:
+            context["errors"] = [
+                _("%(name)s is too large: the limit is %(limit)s bytes.")
+                % {"name": upload.name, "limit": f"{services.MAX_IMPORT_BYTES:,}"}
+            ]
             status = 422
         else:
             try:
@@ -333,8 +346,14 @@ def answers(request: HttpRequest) -> HttpResponse:
         "outside": selectors.areas_without_rcp(language=get_language()),
         "json_url": "/api/v1/registry/answers/outside-rcps",
     }
-    if item:
-        context["covering"] = selectors.mechanisms_covering(item=item)
-    if a and b:
-        context["overlap"] = selectors.overlap(a=a, b=b, language=get_language())
+    try:
+        if item:
+            context["covering"] = selectors.mechanisms_covering(item=item)
+    except (InvalidInput, NotFound) as exc:
+        context["covering_error"] = exc.message
+    try:
+        if a and b:
+            context["overlap"] = selectors.overlap(a=a, b=b, language=get_language())
+    except (InvalidInput, NotFound) as exc:
+        context["overlap_error"] = exc.message
     return render(request, "registry/answers.html", context)

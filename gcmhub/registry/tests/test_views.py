@@ -161,3 +161,30 @@ def test_import_page_lists_every_row_error_and_saves_nothing(client, registry):
 def test_import_needs_login(client, registry):
     response = client.get("/en/registry/memberships/import/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_adding_an_area_already_listed_is_refused_and_the_url_decides_what_is_edited(
+    client, registry
+):
+    mechanism = Mechanism.objects.get(slug="puebla-process")
+    client.force_login(member(Role.SECRETARIAT, mechanism.organisation))
+    form = {"role": "member", "certainty": "confirmed", "source": "https://x.example"}
+    again = client.post(
+        "/en/registry/mechanisms/puebla-process/members/add/", {**form, "iso3": "MEX"}
+    )
+    assert again.status_code == 409 and b"already in the list" in again.content
+    tampered = client.post(
+        "/en/registry/mechanisms/puebla-process/members/CAN/", {**form, "iso3": "USA", "note": "x"}
+    )
+    assert tampered.status_code == 302
+    assert Membership.objects.get(mechanism=mechanism, area__iso3="CAN", primary=True).note == "x"
+    assert Membership.objects.get(mechanism=mechanism, area__iso3="USA", primary=True).note == ""
+
+
+def test_answers_page_reports_unknown_inputs_in_place(client, registry):
+    response = client.get("/en/registry/answers/?item=objective:99&a=x&b=colombo-process")
+    assert response.status_code == 200
+    assert (
+        b"No framework item" in response.content
+        and b"No consultation mechanism" in response.content
+    )
