@@ -87,7 +87,7 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
         p50 = statistics.median(times)
-        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
         if floor_p95 is None:
             floor_p95 = p95
         else:
