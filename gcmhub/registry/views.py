@@ -304,32 +304,28 @@ def matrix(request: HttpRequest) -> HttpResponse:
     )
 
 
-def network(request: HttpRequest) -> HttpResponse:
-    params = _params(request, "type")
+def _by_type(request: HttpRequest, name: str, data: Any, params: dict[str, Any]) -> HttpResponse:
+    """A cross-mechanism view filtered by mechanism type, beside its API twin of the same name."""
     return render(
         request,
-        "registry/network.html",
+        f"registry/{name}.html",
         {
-            "data": selectors.network(**params),
+            "data": data,
             "params": params,
             "types": MechanismType.choices,
-            "json_url": f"/api/v1/registry/network?{_query(params)}",
+            "json_url": f"/api/v1/registry/{name}?{_query(params)}",
         },
     )
+
+
+def network(request: HttpRequest) -> HttpResponse:
+    params = _params(request, "type")
+    return _by_type(request, "network", selectors.network(**params), params)
 
 
 def world(request: HttpRequest) -> HttpResponse:
     params = _params(request, "type")
-    return render(
-        request,
-        "registry/world.html",
-        {
-            "data": selectors.world_counts(**params),
-            "params": params,
-            "types": MechanismType.choices,
-            "json_url": f"/api/v1/registry/world?{_query(params)}",
-        },
-    )
+    return _by_type(request, "world", selectors.world_counts(**params), params)
 
 
 def answers(request: HttpRequest) -> HttpResponse:
