@@ -6,6 +6,10 @@ its file, line and field, so one run reports all of them.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -73,3 +77,49 @@ def str_list(value: Any, where: str, name: str, errors: Collector, *, required: 
     if required and not value:
         errors.add(where, "at least one is required", name)
     return [v.strip() for v in value]
+
+
+@dataclass
+class Release:
+    """The mappings of a set of reference files, their combined checksum and release name."""
+
+    files: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
+    checksum: str = ""
+    version: str = ""
+
+
+def read_release(
+    paths: Iterable[Path], errors: Collector, *, scope: str, shape: str = "a mapping"
+) -> Release:
+    """Parse each file, which must be a mapping with a ``release`` name shared by all.
+
+    Problems (missing or malformed file, no release, files disagreeing) go to ``errors``;
+    the checksum covers every file's name and bytes, so any edit yields a new one.
+    """
+    result = Release()
+    digest = hashlib.sha256()
+    versions: set[str] = set()
+    for path in paths:
+        name = path.name
+        if not path.exists():
+            errors.add(name, f"missing from {path.parent}")
+            continue
+        content = path.read_bytes()
+        digest.update(name.encode() + b"\0" + content + b"\0")
+        data = load_yaml(name, content, errors)
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            errors.add(name, f"the file must hold {shape}")
+            continue
+        release = data.get("release")
+        if isinstance(release, str) and release:
+            versions.add(release)
+        else:
+            errors.add(name, 'is required (e.g. release: "2026.1")', "release")
+        result.files.append((path, data))
+    if len(versions) > 1:
+        errors.add(scope, f"files disagree on the release: {', '.join(sorted(versions))}")
+    result.version = next(iter(versions)) if len(versions) == 1 else ""
+    result.checksum = digest.hexdigest()
+    return result

@@ -7,13 +7,12 @@ loader writes nothing unless this module found none.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gcmhub.common.errors import InvalidInput
-from gcmhub.common.yamlfile import LINE, Collector, load_yaml, str_list, strip_lines
+from gcmhub.common.yamlfile import LINE, Collector, read_release, str_list, strip_lines
 from gcmhub.framework.kinds import Basis, ItemKind, Relation
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -239,26 +238,14 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise InvalidInput(f"No reference files (*.yaml) in {directory}.")
-    digest = hashlib.sha256()
-    versions: set[str] = set()
+    release = read_release(
+        files, errors, scope="reference", shape="a mapping with 'release' and 'items'"
+    )
     result = ReferenceSet(version="", checksum="")
-    for path in files:
+    for path, data in release.files:
         name = path.name
-        content = path.read_bytes()
-        digest.update(name.encode() + b"\0" + content + b"\0")
-        data = load_yaml(name, content, errors)
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            errors.add(name, "the file must hold a mapping with 'release' and 'items'")
-            continue
         for key in sorted(set(data) - TOP_LEVEL_KEYS - {LINE}):
             errors.add(name, "unknown top-level key", str(key))
-        release = data.get("release")
-        if not isinstance(release, str) or not release:
-            errors.add(name, 'is required (e.g. release: "2026.1")', "release")
-        else:
-            versions.add(release)
         for raw in _section(data, "items", name, errors):
             if (item := _parse_item(raw, name, errors)) is not None:
                 result.items.append(item)
@@ -270,16 +257,14 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceSet:
                 result.key_dates.append(key_date)
         if "scoring" in data:
             result.extras[f"{path.stem}.scoring"] = strip_lines(data["scoring"])
-    if len(versions) > 1:
-        errors.add("reference", f"files disagree on the release: {', '.join(sorted(versions))}")
     _check_references(result, errors)
     if errors.errors:
         raise InvalidInput(
             f"The reference data has {len(errors.errors)} problem(s); nothing was loaded.",
             errors.errors,
         )
-    result.version = versions.pop() if versions else ""
-    result.checksum = digest.hexdigest()
+    result.version = release.version
+    result.checksum = release.checksum
     return result
 
 

@@ -7,14 +7,13 @@ Nothing here touches the database: the result is plain data, each record carryin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gcmhub.common.errors import InvalidInput
-from gcmhub.common.yamlfile import LINE, Collector, load_yaml, str_list
+from gcmhub.common.yamlfile import LINE, Collector, read_release, str_list
 from gcmhub.framework.kinds import Basis
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -616,26 +615,9 @@ def read_registry_reference(directory: Path = REFERENCE_DIR) -> RegistryReferenc
     errors = Collector()
     reader = _Reader(errors)
     result = RegistryReference()
-    digest = hashlib.sha256()
-    versions: set[str] = set()
-    for name in FILES:
-        path = directory / name
-        if not path.exists():
-            errors.add(name, f"missing from {directory}")
-            continue
-        content = path.read_bytes()
-        digest.update(name.encode() + b"\0" + content + b"\0")
-        data = load_yaml(name, content, errors)
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            errors.add(name, "the file must hold a mapping")
-            continue
-        release = data.get("release")
-        if isinstance(release, str) and release:
-            versions.add(release)
-        else:
-            errors.add(name, 'is required (e.g. release: "2026.1")', "release")
+    release = read_release((directory / name for name in FILES), errors, scope="registry")
+    for path, data in release.files:
+        name = path.name
         if name == "areas.yaml":
             _read_areas(data, result, reader)
         elif name == "votes.yaml":
@@ -648,14 +630,12 @@ def read_registry_reference(directory: Path = REFERENCE_DIR) -> RegistryReferenc
                     result.mechanisms.append(spec)
         else:
             _read_meetings(data, result, reader)
-    if len(versions) > 1:
-        errors.add("registry", f"files disagree on the release: {', '.join(sorted(versions))}")
     _check_cross_references(result, errors)
     if errors.errors:
         raise InvalidInput(
             f"The registry reference data has {len(errors.errors)} problem(s); nothing was loaded.",
             errors.errors,
         )
-    result.version = versions.pop() if versions else ""
-    result.checksum = digest.hexdigest()
+    result.version = release.version
+    result.checksum = release.checksum
     return result

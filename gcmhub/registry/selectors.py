@@ -80,6 +80,15 @@ def _sources(text: str) -> list[str]:
     return [s.strip() for s in text.split(" ; ") if s.strip()]
 
 
+def _in_region(region: str, prefix: str = "") -> Q:
+    """Areas in an M49 region at any level (region, sub-region or intermediate region)."""
+    return (
+        Q(**{f"{prefix}region__m49": region})
+        | Q(**{f"{prefix}subregion__m49": region})
+        | Q(**{f"{prefix}intermediate_region__m49": region})
+    )
+
+
 def _current_members() -> Q:
     return Q(primary=True, left="", role=MembershipRole.MEMBER)
 
@@ -117,9 +126,7 @@ def area_list(
         )
     )
     if region:
-        qs = qs.filter(
-            Q(region__m49=region) | Q(subregion__m49=region) | Q(intermediate_region__m49=region)
-        )
+        qs = qs.filter(_in_region(region))
     if un_status:
         if un_status not in UnStatus.values:
             raise InvalidInput(f"Unknown UN status {un_status!r}.")
@@ -308,9 +315,7 @@ def mechanism_list(
         qs = qs.filter(active=active)
     if region:
         in_region = Membership.objects.filter(_current_members()).filter(
-            Q(area__region__m49=region)
-            | Q(area__subregion__m49=region)
-            | Q(area__intermediate_region__m49=region)
+            _in_region(region, "area__")
         )
         qs = qs.filter(pk__in=in_region.values("mechanism_id"))
     if member:
@@ -628,11 +633,7 @@ def matrix(
     column = {m.pk: i for i, m in enumerate(mechanisms)}
     claims = Membership.objects.filter(mechanism_id__in=column.keys())
     if region:
-        claims = claims.filter(
-            Q(area__region__m49=region)
-            | Q(area__subregion__m49=region)
-            | Q(area__intermediate_region__m49=region)
-        )
+        claims = claims.filter(_in_region(region, "area__"))
     # Plain tuples, not model instances: the full matrix reads some 600 claims.
     grouped: dict[int, dict[int, list[tuple[str, bool, str]]]] = defaultdict(
         lambda: defaultdict(list)
