@@ -14,6 +14,7 @@ SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 def django_db_setup(django_db_setup, django_db_blocker):
     from gcmhub.framework.services import reference_load
     from gcmhub.registry.services import registry_load
+    from gcmhub.reviews.services import cycles_load
 
     with django_db_blocker.unblock():
         reference_load(by=None)
@@ -21,6 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # registry ask for the ``registry`` fixture, which skips (or fails under CI) without it.
         if (SHARED_DATA / "un_m49").is_dir():
             registry_load(by=None, m49_path=SHARED_DATA / "un_m49")
+            cycles_load(by=None)
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from gcmhub.accounts.api import audit_router
 from gcmhub.accounts.api import router as accounts_router
 from gcmhub.common.api import install_error_handlers
 from gcmhub.framework.api import router as framework_router
+from gcmhub.pledges.api import router as pledges_router
 from gcmhub.registry.api import router as registry_router
+from gcmhub.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="gcmhub API",
@@ -29,3 +31,5 @@ api.add_router("/framework", framework_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/pledges", pledges_router)

@@ -127,8 +127,21 @@ def _load_registry(m49: Path | None, *, dry_run: bool) -> dict[str, Any] | None:
                 err=True,
             )
             return None
+    from gcmhub.reviews.models import ReviewCycle
+    from gcmhub.reviews.reference import read_cycles
+    from gcmhub.reviews.services import cycles_load
+
     with action_context(channel="cli"):
-        return registry_load(by=None, m49_path=m49, dry_run=dry_run).as_dict()
+        report = registry_load(by=None, m49_path=m49, dry_run=dry_run).as_dict()
+        # Review cycles name the commissions the registry loads, so they come right after it.
+        # A dry run on an empty database has no commissions yet: it checks the file only.
+        if dry_run and not ReviewCycle.objects.exists():
+            read_cycles()
+            return report
+        cycles = cycles_load(by=None, dry_run=dry_run).as_dict()
+    report["counts"].update(cycles["counts"])
+    report["changes"] += cycles["changes"]
+    return report
 
 
 def _describe_load(report: dict[str, Any], what: str = "Reference data") -> str:
@@ -267,6 +280,81 @@ def check(deploy: bool) -> None:
     if problems:
         _fail("\n".join(problems))
     click.echo("All checks passed.")
+
+
+@main.command("generate-sample")
+@click.option(
+    "--countries",
+    default=193,
+    show_default=True,
+    type=click.IntRange(1, None),
+    help="How many UN Member States get reviews (193: all; fewer are drawn with the seed).",
+)
+@click.option(
+    "--cycles",
+    default="regional-2024-2025,imrf-2026,imrf-2030",
+    show_default=True,
+    help="Review cycles to fill, by slug, separated by commas.",
+)
+@click.option(
+    "--pledges",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(0, None),
+    help="How many sample pledges to make.",
+)
+@click.option("--seed", default=2018, show_default=True, help="The same seed gives the same data.")
+@click.option("--clear", "clear_only", is_flag=True, help="Delete the sample records only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def generate_sample(
+    countries: int, cycles: str, pledges: int, seed: int, clear_only: bool, as_json: bool
+) -> None:
+    """Fill the database with sample reviews, stakeholder inputs and pledges.
+
+    For demonstrations and load tests. Every record made is marked as sample
+    data (and shown as such); its organisations and users are named "Sample
+    ..." with slugs starting "sample-". Running it again replaces the earlier
+    sample records. It refuses to run where a real review exists for one of
+    the cycles and countries, and --clear removes sample records only.
+    """
+    _setup()
+    import time
+
+    from gcmhub.common.context import action_context
+    from gcmhub.common.errors import Conflict, InvalidInput
+    from gcmhub.pledges import sample
+
+    started = time.perf_counter()
+    say = (lambda _m: None) if as_json else click.echo
+    try:
+        with action_context(channel="cli"):
+            if clear_only:
+                counts: dict[str, Any] = sample.clear(progress=say)
+            else:
+                counts = sample.generate(
+                    countries=countries,
+                    cycles=cycles.split(","),
+                    pledges=pledges,
+                    seed=seed,
+                    progress=say,
+                )
+    except (InvalidInput, Conflict) as exc:
+        _fail(str(exc))
+    seconds = round(time.perf_counter() - started, 1)
+    if as_json:
+        click.echo(json.dumps({**counts, "seconds": seconds}, indent=2))
+        return
+    if clear_only:
+        click.echo(f"Sample data cleared in {seconds} s.")
+        return
+    click.echo(
+        f"Sample data generated in {seconds} s: {counts['reviews']:,} reviews "
+        f"({counts['countries']} countries x {len(counts['cycles'])} cycles: "
+        f"{', '.join(counts['cycles'])}), {counts['sections']:,} sections, "
+        f"{counts['section_versions']:,} section versions, {counts['inputs']:,} inputs, "
+        f"{counts['pledges']:,} pledges, {counts['organisations']} organisations, "
+        f"{counts['users']} users."
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})

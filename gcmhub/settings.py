@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "gcmhub.accounts",
     "gcmhub.framework",
     "gcmhub.registry",
+    "gcmhub.reviews",
+    "gcmhub.pledges",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("framework/", include("gcmhub.framework.urls")),
     path("accounts/", include("gcmhub.accounts.urls")),
     path("registry/", include("gcmhub.registry.urls")),
+    path("reviews/", include("gcmhub.reviews.urls")),
+    path("pledges/", include("gcmhub.pledges.urls")),
     prefix_default_language=True,
 )
 

@@ -40,6 +40,8 @@ from gcmhub.registry.services import IMPORT_COLUMNS
 # Later parts of gcmhub add sections to the country profile (reviews, pledges, statistics):
 # each callable takes the Area and returns a section dict, or None to add nothing.
 COUNTRY_SECTIONS: list[Callable[[Area], dict[str, Any] | None]] = []
+# The same for a consultation mechanism's profile (its members' reviews and pledges).
+MECHANISM_SECTIONS: list[Callable[[Mechanism], dict[str, Any] | None]] = []
 
 AREA_SORTS = {"name": "name", "iso3": "iso3", "m49": "m49", "mechanisms": "-mechanism_count"}
 MECHANISM_SORTS = {
@@ -506,6 +508,7 @@ def mechanism_detail(*, slug: str, user: Any = None, language: str | None = None
         "notes": m.notes,
         "map": {r["iso3"]: r["role"] for r in rows if r["in_main_list"] and r["current"]},
         "can_edit": can_edit_mechanism(user, m),
+        "sections": [s for section in MECHANISM_SECTIONS if (s := section(m)) is not None],
         "api_url": f"/api/v1/registry/mechanisms/{m.slug}",
     }
 
