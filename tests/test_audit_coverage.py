@@ -129,6 +129,36 @@ CASES: dict[str, Callable[[Path], str]] = {
     "gcmhub.registry.services.registry_load": _registry_change,
     "gcmhub.registry.services.membership_save": _registry_membership_save,
     "gcmhub.registry.services.membership_import": _registry_membership_import,
+    # pledges: the cases live in gcmhub/pledges/tests/audit_cases.py
+    **{
+        f"gcmhub.pledges.services.{name}": (
+            lambda tmp, name=name: getattr(
+                importlib.import_module("gcmhub.pledges.tests.audit_cases"), name
+            )(tmp)
+        )
+        for name in ("pledge_create", "pledge_update", "pledge_status_update", "pledge_publish")
+    },
+    # reviews: the cases live in gcmhub/reviews/tests/audit_cases.py
+    **{
+        f"gcmhub.reviews.services.{name}": (
+            lambda tmp, name=name: getattr(
+                importlib.import_module("gcmhub.reviews.tests.audit_cases"), name
+            )(tmp)
+        )
+        for name in (
+            "cycles_load",
+            "review_create",
+            "section_save",
+            "section_assign",
+            "review_update",
+            "review_transition",
+            "input_create",
+            "input_update",
+            "input_transition",
+            "attachment_add",
+            "attachment_remove",
+        )
+    },
 }
 
 

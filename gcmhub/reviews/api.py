@@ -7,7 +7,7 @@ writes need a logged-in session and its CSRF token. Saves carry the ``version`` 
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from gcmhub.accounts.api import request_user
@@ -213,7 +213,7 @@ def review_create(request: HttpRequest, payload: ReviewIn) -> Any:
         by=user, cycle_slug=payload.cycle, iso3=payload.iso3, summary=payload.summary
     )
     rows = selectors.review_list(user=user, cycle=review.cycle.slug, iso3=review.area.iso3)
-    return 201, rows[0]
+    return Status(201, rows[0])
 
 
 @router.get(
@@ -271,7 +271,7 @@ def section_put(request: HttpRequest, cycle: str, iso3: str, item: str, payload:
         data=services.SectionInput(**data),
         version=version,
     )
-    return services.section_values(section)
+    return section.values()
 
 
 @router.get(
@@ -318,7 +318,7 @@ def _attach(request: HttpRequest, file: UploadedFile, **target: Any) -> Any:
     attachment = services.attachment_add(
         by=request_user(request), filename=file.name or "upload", content=file.read(), **target
     )
-    return 201, attachment
+    return Status(201, attachment)
 
 
 @router.post(
@@ -366,7 +366,7 @@ def review_step(
 )
 def attachment_delete(request: HttpRequest, pk: int) -> Any:
     services.attachment_remove(by=request_user(request), pk=pk)
-    return 204, None
+    return Status(204, None)
 
 
 # --- stakeholder inputs -------------------------------------------------------------------------
@@ -411,7 +411,7 @@ def input_create(request: HttpRequest, payload: InputIn) -> Any:
             commission=payload.commission,
         ),
     )
-    return 201, selectors.input_detail(user=user, pk=record.pk)
+    return Status(201, selectors.input_detail(user=user, pk=record.pk))
 
 
 @router.get("/inputs/{pk}", response={200: dict[str, Any], **ERROR_RESPONSES}, summary="One input")

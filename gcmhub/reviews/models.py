@@ -220,6 +220,10 @@ class ReviewSection(models.Model):
     def reported(self) -> bool:
         return bool(self.status or any(getattr(self, f) for f in SECTION_TEXT_FIELDS))
 
+    def values(self) -> dict[str, object]:
+        """What the section says, with its version: what a conflict shows and a version keeps."""
+        return {name: getattr(self, name) for name in SECTION_FIELDS} | {"version": self.version}
+
 
 class SectionVersion(models.Model):
     """A saved state of a section, kept so that every change can be read and compared."""

@@ -239,7 +239,7 @@ def review_create(*, by: User, cycle_slug: str, iso3: str, summary: str = "") ->
     return review
 
 
-def get_review(cycle_slug: str, iso3: str) -> NationalReview:
+def _get_review(cycle_slug: str, iso3: str) -> NationalReview:
     review = (
         NationalReview.objects.select_related("cycle", "area", "organisation")
         .filter(cycle__slug=cycle_slug, area__iso3=iso3.upper())
@@ -302,10 +302,6 @@ def _target_order(code: str) -> tuple[int, str]:
     return (int(goal) if goal.isdigit() else 99, target.rjust(3, "0"))
 
 
-def section_values(section: ReviewSection) -> dict[str, Any]:
-    return {name: getattr(section, name) for name in SECTION_FIELDS} | {"version": section.version}
-
-
 def _section(review: NationalReview, item_code: str) -> ReviewSection:
     kind, _, code = item_code.partition(":")
     if not code:  # "7" is objective 7, "p:a" / "principle:a" a guiding principle
@@ -332,7 +328,7 @@ def section_save(
 ) -> ReviewSection:
     """Save one section of a review. ``version`` is the section version the editor started from."""
     ensure_authenticated(by)
-    review = get_review(cycle_slug, iso3)
+    review = _get_review(cycle_slug, iso3)
     section = _section(review, item)
     if not perms.can_edit_section(by, section, review):
         raise PermissionDenied(
@@ -356,11 +352,11 @@ def section_save(
             current = ReviewSection.objects.get(pk=section.pk)
             raise Conflict(
                 "Someone else saved this section after you opened it; compare the two versions.",
-                current=section_values(current) | {"updated_at": current.updated_at},
+                current=current.values() | {"updated_at": current.updated_at},
             )
         section.refresh_from_db()
         SectionVersion.objects.create(
-            section=section, version=section.version, data=section_values(section), by=by
+            section=section, version=section.version, data=section.values(), by=by
         )
         NationalReview.objects.filter(pk=review.pk).update(updated_at=now)
         audit_record(
@@ -379,7 +375,7 @@ def section_assign(
     *, by: User, cycle_slug: str, iso3: str, item: str, usernames: Iterable[str]
 ) -> ReviewSection:
     """Give a section to contributors of the State's organisation (focal points only)."""
-    review = get_review(cycle_slug, iso3)
+    review = _get_review(cycle_slug, iso3)
     if not perms.is_author(by, review):
         raise PermissionDenied("Only the State's focal points may assign sections.")
     section = _section(review, item)
@@ -462,7 +458,7 @@ def review_update(
 
     A list given replaces the one saved; ``None`` leaves it as it is.
     """
-    review = get_review(cycle_slug, iso3)
+    review = _get_review(cycle_slug, iso3)
     if not perms.is_author(by, review):
         raise PermissionDenied("Only the State's focal points may change the review as a whole.")
     _ensure_open(review.cycle, by)
@@ -662,7 +658,7 @@ def review_transition(
     *, by: User, cycle_slug: str, iso3: str, action: str, comment: str = ""
 ) -> NationalReview:
     """Submit, return (with a comment), validate or publish a national review."""
-    result = _move(by, get_review(cycle_slug, iso3), action, comment)
+    result = _move(by, _get_review(cycle_slug, iso3), action, comment)
     assert isinstance(result, NationalReview)
     return result
 
@@ -853,7 +849,7 @@ def attachment_add(
 ) -> Attachment:
     """Attach a PDF or DOCX to a review (``cycle_slug`` + ``iso3``) or an input (``input_pk``)."""
     record: NationalReview | StakeholderInput = (
-        _get_input(input_pk) if input_pk is not None else get_review(cycle_slug, iso3)
+        _get_input(input_pk) if input_pk is not None else _get_review(cycle_slug, iso3)
     )
     if not perms.is_author(by, record):
         raise PermissionDenied("Only its authors may attach files.")
