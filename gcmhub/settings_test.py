@@ -13,3 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared memory, so that concurrent writers queue on the write lock
+    # (WAL, busy timeout) exactly as they do in production instead of failing at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(GCMHUB_HOME / "test-db.sqlite3")}  # noqa: F405

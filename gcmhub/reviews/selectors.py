@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gcmhub.accounts.models import OrganisationGroup
@@ -59,6 +60,11 @@ STATUS_LABELS = {
 TEXT_EXCERPT = 400
 
 
+def review_url(cycle: str, iso3: str) -> str:
+    """The page of a national review, in the language being used."""
+    return reverse("reviews:review", args=[cycle, iso3])
+
+
 # --- cycles ------------------------------------------------------------------------------------
 
 
@@ -74,7 +80,7 @@ def _cycle_ref(c: ReviewCycle) -> dict[str, Any]:
         "end_year": c.end_year,
         "status": status,
         "status_label": str(CycleStatus(status).label),
-        "url": f"/reviews/cycles/{c.slug}/",
+        "url": reverse("reviews:cycle", args=[c.slug]),
     }
 
 
@@ -206,7 +212,7 @@ def _review_ref(r: NationalReview) -> dict[str, Any]:
         "published_at": r.published_at,
         "updated_at": r.updated_at,
         "is_sample": r.is_sample,
-        "url": f"/reviews/national/{r.cycle.slug}/{r.area.iso3}/",
+        "url": review_url(r.cycle.slug, r.area.iso3),
         "api_url": f"/api/v1/reviews/national/{r.cycle.slug}/{r.area.iso3}",
     }
 
@@ -318,8 +324,10 @@ def review_detail(*, user: Any, cycle: str, iso3: str) -> dict[str, Any]:
                 "updated_at": s.updated_at,
                 "updated_by": s.updated_by.get_username() if s.updated_by else "",
                 "can_edit": can_edit,
-                "url": f"/reviews/national/{review.cycle.slug}/{review.area.iso3}/"
-                f"sections/{_section_key(s.item)}/",
+                "url": reverse(
+                    "reviews:section",
+                    args=[review.cycle.slug, review.area.iso3, _section_key(s.item)],
+                ),
             }
         )
     steps = [
@@ -384,7 +392,7 @@ def _attachment(a: Attachment) -> dict[str, Any]:
         "size": a.size,
         "sha256": a.sha256,
         "uploaded_at": a.uploaded_at,
-        "url": f"/reviews/attachments/{a.pk}/",
+        "url": reverse("reviews:attachment", args=[a.pk]),
     }
 
 
@@ -476,7 +484,7 @@ def _input_ref(i: StakeholderInput) -> dict[str, Any]:
         "is_sample": i.is_sample,
         "submitted_at": i.submitted_at,
         "published_at": i.published_at,
-        "url": f"/reviews/inputs/{i.pk}/",
+        "url": reverse("reviews:input", args=[i.pk]),
         "api_url": f"/api/v1/reviews/inputs/{i.pk}",
     }
 
@@ -616,6 +624,10 @@ def _review_statuses(cycle: ReviewCycle, area_ids: list[int] | None) -> dict[int
     return dict(reviews.values_list("area_id", "status"))
 
 
+def _status_label(status: str) -> str:
+    return str(ReviewStatus(status).label) if status else _("No review")
+
+
 def _item_ref(i: FrameworkItem) -> dict[str, Any]:
     return {
         "key": _section_key(i),
@@ -651,11 +663,10 @@ def coverage(
                 "iso3": a.iso3,
                 "name": a.name,
                 "review_status": status,
+                "review_status_label": _status_label(status),
                 "published": status == ReviewStatus.PUBLISHED,
                 "cells": [area_cells.get(i.pk, "") for i in items],
-                "url": f"/reviews/national/{c.slug}/{a.iso3}/"
-                if status == ReviewStatus.PUBLISHED
-                else "",
+                "url": review_url(c.slug, a.iso3) if status == ReviewStatus.PUBLISHED else "",
             }
         )
     published_rows = [r["cells"] for r in rows if r["published"]]
@@ -731,7 +742,7 @@ def _texts(
                     "iso3": iso3,
                     "country": name,
                     "text": text[:TEXT_EXCERPT] + ("…" if len(text) > TEXT_EXCERPT else ""),
-                    "url": f"/reviews/national/{cycle.slug}/{iso3}/#s-{code}",
+                    "url": f"{review_url(cycle.slug, iso3)}#s-{code}",
                 }
             )
     return list(grouped.values())
@@ -781,7 +792,8 @@ def _synthesis(
                 "iso3": a.iso3,
                 "name": a.name,
                 "review_status": statuses.get(a.pk, ""),
-                "url": f"/reviews/national/{c.slug}/{a.iso3}/"
+                "review_status_label": _status_label(statuses.get(a.pk, "")),
+                "url": review_url(c.slug, a.iso3)
                 if statuses.get(a.pk) == ReviewStatus.PUBLISHED
                 else "",
             }
@@ -936,7 +948,7 @@ def country_section(area: Area) -> dict[str, Any] | None:
         "links": [
             {
                 "label": r.cycle.title,
-                "url": f"/reviews/national/{r.cycle.slug}/{area.iso3}/",
+                "url": review_url(r.cycle.slug, area.iso3),
                 "note": _("%(n)s of 33 sections reported") % {"n": r.reported}
                 + (f" · {_('Sample data')}" if r.is_sample else ""),
             }
@@ -946,7 +958,7 @@ def country_section(area: Area) -> dict[str, Any] | None:
             [
                 {
                     "label": _("Compare cycles"),
-                    "url": f"/reviews/compare/?iso3={area.iso3}",
+                    "url": f"{reverse('reviews:compare')}?iso3={area.iso3}",
                     "note": "",
                 }
             ]
@@ -974,7 +986,8 @@ def mechanism_section(mechanism: Mechanism) -> dict[str, Any] | None:
         "links": [
             {
                 "label": row["cycle__title"],
-                "url": f"/reviews/synthesis/?cycle={row['cycle__slug']}&mechanism={mechanism.slug}",
+                "url": f"{reverse('reviews:synthesis')}?cycle={row['cycle__slug']}"
+                f"&mechanism={mechanism.slug}",
                 "note": _("%(n)s published") % {"n": row["n"]},
             }
             for row in counts

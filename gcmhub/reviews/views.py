@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -360,7 +361,7 @@ def attach(
 ) -> HttpResponse:
     upload = request.FILES.get("file")
     target: dict[str, Any] = {"input_pk": pk} if pk else {"cycle_slug": cycle, "iso3": iso3}
-    back = f"/reviews/inputs/{pk}/" if pk else f"/reviews/national/{cycle}/{iso3.upper()}/"
+    back = reverse("reviews:input", args=[pk]) if pk else selectors.review_url(cycle, iso3.upper())
     if upload is None:
         messages.error(request, _("Choose a PDF or DOCX file."))
     elif upload.size and upload.size > services.MAX_ATTACHMENT_BYTES:

@@ -108,7 +108,7 @@ def test_regional_synthesis_for_a_commission_and_for_a_mechanism(cast, published
     seven = next(o for o in data["objectives"] if o["code"] == "7")
     assert seven["statuses"]["implemented"] == 1 and seven["reported"] == 1
     challenge = data["challenges"][0]
-    assert challenge["entries"][0]["url"] == f"/reviews/national/{OPEN}/PRT/#s-7"
+    assert challenge["entries"][0]["url"] == f"/en/reviews/national/{OPEN}/PRT/#s-7"
     assert data["good_practices"][0]["entries"][0]["text"] == "Mobile consular teams."
     budapest = selectors.regional_synthesis(cycle=OPEN, mechanism="budapest-process")
     assert budapest["published"] == 1  # Portugal takes part in the Budapest Process
@@ -159,7 +159,7 @@ def test_profiles_gain_their_reviews_sections(cast, published):
 
     country = area_detail(iso3="PRT")
     part = next(s for s in country["sections"] if s.get("id") == "reviews")
-    assert part["links"][0]["url"] == f"/reviews/national/{OPEN}/PRT/"
+    assert part["links"][0]["url"] == f"/en/reviews/national/{OPEN}/PRT/"
     mechanism = mechanism_detail(slug="budapest-process")
     part = next(s for s in mechanism["sections"] if s.get("id") == "reviews")
     assert "1" in part["links"][0]["note"]

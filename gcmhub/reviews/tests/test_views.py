@@ -31,7 +31,7 @@ def test_public_pages_render(client, cast, published):
     assert "Mobile consular teams." in page
     assert 'class="edit"' not in page
     matrix = client.get(f"/en/reviews/coverage/?cycle={OPEN}").content.decode()
-    assert f'href="/reviews/national/{OPEN}/PRT/"' in matrix
+    assert f'href="/en/reviews/national/{OPEN}/PRT/"' in matrix
 
 
 def test_a_focal_point_starts_edits_and_submits_in_pages(client, cast):
