@@ -147,6 +147,7 @@ CASES: dict[str, Callable[[Path], str]] = {
         )
         for name in (
             "cycles_load",
+            "cycle_create",
             "review_create",
             "section_save",
             "section_assign",

@@ -168,6 +168,36 @@ def cycles(
     return selectors.cycle_list(kind=kind, status=status)
 
 
+class CycleIn(Schema):
+    slug: str
+    title: str
+    kind: Literal["national", "regional", "imrf"] = "national"
+    start_year: int
+    end_year: int
+    opens: str = ""
+    closes: str = ""
+    scope_commission: str = ""
+    scope_areas: list[str] = []
+    organiser: str = ""
+    description: str = ""
+
+
+@router.post(
+    "/cycles",
+    response={201: CycleOut, **ERROR_RESPONSES},
+    auth=django_auth,
+    summary="Create a review cycle",
+)
+def cycle_create(request: HttpRequest, payload: CycleIn) -> Any:
+    """Platform administrators: a cycle outside the reference calendar, e.g. a round of
+    voluntary national reviews limited to some countries (`scope_areas`) or to a commission's
+    region (`scope_commission`)."""
+    cycle = services.cycle_create(
+        by=request_user(request), data=services.CycleInput(**payload.dict())
+    )
+    return Status(201, selectors.cycle_detail(slug=cycle.slug))
+
+
 @router.get("/cycles/{slug}", response={200: CycleOut, **ERROR_RESPONSES}, summary="One cycle")
 def cycle(request: HttpRequest, slug: str) -> Any:
     return selectors.cycle_detail(slug=slug)

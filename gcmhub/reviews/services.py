@@ -161,6 +161,83 @@ def cycles_load(
     return report
 
 
+@dataclass
+class CycleInput:
+    slug: str
+    title: str
+    kind: str = CycleKind.NATIONAL
+    start_year: int = 0
+    end_year: int = 0
+    opens: str = ""
+    closes: str = ""
+    scope_commission: str = ""
+    scope_areas: list[str] = field(default_factory=list)
+    organiser: str = ""
+    description: str = ""
+
+
+def cycle_create(*, by: User, data: CycleInput) -> ReviewCycle:
+    """A cycle that is not in the reference calendar, such as a round of voluntary national
+    reviews a State or a region runs itself (platform administrators only)."""
+    ensure_platform_admin(by)
+    problems: list[FieldError] = []
+    if not data.slug or not data.slug.replace("-", "").isalnum() or data.slug != data.slug.lower():
+        problems.append(FieldError("use lower-case letters, digits and hyphens", "slug"))
+    elif ReviewCycle.objects.filter(slug=data.slug).exists():
+        problems.append(FieldError(f"{data.slug!r} is taken", "slug"))
+    if not data.title.strip():
+        problems.append(FieldError("is required", "title"))
+    if data.kind not in CycleKind.values:
+        problems.append(FieldError(f"must be one of {', '.join(CycleKind.values)}", "kind"))
+    if not 2018 <= data.start_year <= 2100:
+        problems.append(FieldError("must be a year from 2018", "start_year"))
+    if data.end_year < data.start_year:
+        problems.append(FieldError("cannot be before the first year", "end_year"))
+    dates: dict[str, dt.date | None] = {}
+    for name in ("opens", "closes"):
+        value = getattr(data, name)
+        try:
+            dates[name] = dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            problems.append(FieldError("must be a date YYYY-MM-DD", name))
+    if dates.get("opens") and dates.get("closes") and dates["closes"] < dates["opens"]:  # type: ignore[operator]
+        problems.append(FieldError("cannot be before the opening date", "closes"))
+    orgs = {}
+    for name in ("scope_commission", "organiser"):
+        slug = getattr(data, name)
+        if slug:
+            orgs[name] = Organisation.objects.filter(slug=slug).first()
+            if orgs[name] is None:
+                problems.append(FieldError(f"no organisation {slug!r}", name))
+    areas = list(Area.objects.filter(iso3__in=[c.upper() for c in data.scope_areas]))
+    missing = sorted({c.upper() for c in data.scope_areas} - {a.iso3 for a in areas})
+    if missing:
+        problems.append(FieldError(f"unknown ISO3 code(s): {', '.join(missing)}", "scope_areas"))
+    if problems:
+        raise InvalidInput("The cycle was not created.", problems)
+    with transaction.atomic():
+        cycle = ReviewCycle.objects.create(
+            slug=data.slug,
+            title=data.title.strip(),
+            kind=data.kind,
+            start_year=data.start_year,
+            end_year=data.end_year,
+            opens=dates["opens"],
+            closes=dates["closes"],
+            scope_commission=orgs.get("scope_commission"),
+            organiser=orgs.get("organiser"),
+            description=data.description.strip(),
+        )
+        cycle.scope_areas.set(areas)
+        audit_record(
+            action="reviews.cycle.create",
+            by=by,
+            obj=cycle,
+            after=snapshot(cycle) | {"scope_areas": sorted(a.iso3 for a in areas)},
+        )
+    return cycle
+
+
 def _cycle(slug: str) -> ReviewCycle:
     cycle = ReviewCycle.objects.select_related("organiser", "scope_commission").filter(slug=slug)
     found = cycle.first()

@@ -126,3 +126,16 @@ def attachment_remove(tmp: Path) -> str:
     a = services.attachment_add(by=user, filename="a.pdf", content=PDF, cycle_slug=OPEN, iso3="CHL")
     services.attachment_remove(by=user, pk=a.pk)
     return "reviews.attachment.remove"
+
+
+def cycle_create(tmp: Path) -> str:
+    services.cycle_create(
+        by=cast(User, AdminFactory()),
+        data=services.CycleInput(
+            slug="vnr-2027",
+            title="Voluntary national reviews 2027",
+            start_year=2027,
+            end_year=2027,
+        ),
+    )
+    return "reviews.cycle.create"

@@ -149,3 +149,28 @@ def test_inputs_through_the_api(client, cast):
     assert client.post(f"{API}/inputs/{pk}/publish", {}, content_type=JSON).status_code == 200
     client.logout()
     assert [i["title"] for i in client.get(f"{API}/inputs?item=16").json()] == ["Voices"]
+
+
+def test_platform_admins_create_a_scoped_cycle(client, cast):
+    from gcmhub.accounts.tests.factories import AdminFactory
+
+    body = {
+        "slug": "vnr-2027",
+        "title": "Voluntary national reviews 2027",
+        "start_year": 2027,
+        "end_year": 2027,
+        "scope_areas": ["PRT", "ESP"],
+        "closes": "2027-12-31",
+    }
+    client.force_login(cast.focal_point)
+    assert client.post(f"{API}/cycles", body, content_type=JSON).status_code == 403
+    client.force_login(AdminFactory())
+    bad = client.post(
+        f"{API}/cycles", {**body, "scope_areas": ["ZZZ"], "end_year": 2026}, content_type=JSON
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"scope_areas", "end_year"}
+    created = client.post(f"{API}/cycles", body, content_type=JSON)
+    assert created.status_code == 201 and created.json()["status"] == "open"
+    coverage = client.get(f"{API}/coverage?cycle=vnr-2027").json()
+    assert [r["iso3"] for r in coverage["rows"]] == ["PRT", "ESP"]

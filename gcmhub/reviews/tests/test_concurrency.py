@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from gcmhub.accounts.models import Organisation, OrganisationKind, Role
 from gcmhub.accounts.tests.factories import member
@@ -53,7 +53,7 @@ def test_simultaneous_saves_of_one_section(two_editors):
         except Conflict as exc:
             outcome[text] = f"conflict:{exc.current['actions']}"
         finally:
-            close_old_connections()
+            connection.close()  # each thread has its own connection: end it here
 
     threads = [
         threading.Thread(target=write, args=(user, f"text of {user.username}"))
