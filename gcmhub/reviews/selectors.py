@@ -617,6 +617,13 @@ def _cells(cycle: ReviewCycle, area_ids: list[int] | None) -> dict[int, dict[int
     return out
 
 
+def _sample_count(cycle: ReviewCycle, area_ids: list[int]) -> int:
+    """How many of the published reviews in scope are generated sample data."""
+    return NationalReview.objects.filter(
+        cycle=cycle, area_id__in=area_ids, status=ReviewStatus.PUBLISHED, is_sample=True
+    ).count()
+
+
 def _review_statuses(cycle: ReviewCycle, area_ids: list[int] | None) -> dict[int, str]:
     reviews = NationalReview.objects.filter(cycle=cycle, status__in=RECEIVED)
     if area_ids is not None:
@@ -680,6 +687,7 @@ def coverage(
         "expected": len(rows),
         "received": sum(1 for r in rows if r["review_status"]),
         "published": sum(1 for r in rows if r["published"]),
+        "sample_reviews": _sample_count(c, ids),
         "totals": [dict(t) for t in totals],
     }
 
@@ -787,6 +795,7 @@ def _synthesis(
         "expected": len(areas),
         "received": len(statuses),
         "published": published,
+        "sample_reviews": _sample_count(c, ids),
         "countries": [
             {
                 "iso3": a.iso3,

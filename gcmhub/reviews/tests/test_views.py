@@ -117,3 +117,16 @@ def test_exports_of_the_syntheses(client, cast, published):
     assert xlsx.content[:2] == b"PK"
     reviews = client.get("/en/reviews/national/?format=csv").content.decode("utf-8-sig")
     assert "PRT" in reviews
+
+
+def test_sample_reviews_are_labelled_wherever_they_are_counted(client, cast, published):
+    NationalReview.objects.filter(pk=published.pk).update(is_sample=True)
+    for url in (
+        f"/en/reviews/coverage/?cycle={OPEN}",
+        f"/en/reviews/synthesis/?cycle={OPEN}&commission=ece",
+        BASE,
+        "/en/reviews/national/",
+    ):
+        assert "Sample data" in client.get(url).content.decode(), url
+    api = client.get(f"/api/v1/reviews/coverage?cycle={OPEN}").json()
+    assert api["sample_reviews"] == 1
