@@ -311,9 +311,9 @@ def generate_sample(
 ) -> None:
     """Fill the database with sample reviews, stakeholder inputs and pledges.
 
-    For demonstrations and load tests. Every record made is marked as sample
-    data (and shown as such); its organisations and users are named "Sample
-    ..." with slugs starting "sample-". Running it again replaces the earlier
+    For demonstrations and load tests. Every review, input and pledge made is
+    marked as sample data; its organisations and users are named "Sample ..."
+    with slugs and usernames starting "sample-". Running it again replaces the earlier
     sample records. It refuses to run where a real review exists for one of
     the cycles and countries, and --clear removes sample records only.
     """

@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from gcmhub.accounts.models import Organisation, User
 from gcmhub.registry.models import Area
 
+# Organisations and users made by ``gcmhub generate-sample`` have slugs and names starting so.
+SAMPLE_PREFIX = "sample-"
+
 
 class CycleKind(models.TextChoices):
     NATIONAL = "national", _("Voluntary national review")
