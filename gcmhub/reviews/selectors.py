@@ -226,7 +226,7 @@ def review_list(
     commission: str | None = None,
     mechanism: str | None = None,
     sample: bool | None = None,
-    limit: int = 500,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The reviews ``user`` may see, filtered; each with how many sections it reports."""
     if status and status not in ReviewStatus.values:
@@ -251,7 +251,9 @@ def review_list(
         )
     reviews = reviews.annotate(
         reported=Count("sections", filter=_reported_q("sections__"))
-    ).order_by("cycle__start_year", "area__name")[:limit]
+    ).order_by("cycle__start_year", "area__name")
+    if limit is not None:
+        reviews = reviews[:limit]
     return [{**_review_ref(r), "reported": r.reported} for r in reviews]
 
 
@@ -497,7 +499,7 @@ def input_list(
     organisation: str | None = None,
     status: str | None = None,
     item: str | None = None,
-    limit: int = 500,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     inputs = (
         StakeholderInput.objects.filter(_visible_inputs(user))
@@ -515,7 +517,8 @@ def input_list(
     if item:
         kind, code = ("principle", item[2:]) if item.startswith("p:") else ("objective", item)
         inputs = inputs.filter(items__kind=kind, items__code=code)
-    return [_input_ref(i) for i in inputs.order_by("-created_at")[:limit]]
+    inputs = inputs.order_by("-created_at")
+    return [_input_ref(i) for i in (inputs[:limit] if limit is not None else inputs)]
 
 
 def input_detail(*, user: Any, pk: int) -> dict[str, Any]:

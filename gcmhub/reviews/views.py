@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from gcmhub.reviews.models import (
     SectionStatus,
 )
 
+PAGE_SIZE = 100
 REVIEW_COLUMNS = [
     ("cycle", "Cycle"),
     ("iso3", "ISO3"),
@@ -112,11 +114,14 @@ def review_list(request: HttpRequest) -> HttpResponse:
     export = _export(request, rows, REVIEW_COLUMNS, "national-reviews")
     if export:
         return export
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/review_list.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "count": len(rows),
             "params": params,
             "query": urlencode(params),
             "statuses": ReviewStatus.choices,
