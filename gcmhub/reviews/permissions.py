@@ -95,6 +95,24 @@ def can_act(user: Any, record: NationalReview | StakeholderInput, action: str) -
     return _holds(user_roles(user), responsible_organisations(record), set(ACTION_ROLES[action]))
 
 
+def allowed_actions(user: Any, record: NationalReview | StakeholderInput) -> dict[str, bool]:
+    """Which workflow buttons ``user`` gets for ``record`` now, given its status: roles and the
+    responsible bodies are looked up once for all four actions."""
+    admin = is_platform_admin(user)
+    roles = user_roles(user)
+    responsible = responsible_organisations(record) if not admin else set()
+
+    def may(action: str) -> bool:
+        return admin or _holds(roles, responsible, set(ACTION_ROLES[action]))
+
+    status = record.status
+    return {
+        "return": status in (ReviewStatus.SUBMITTED, ReviewStatus.VALIDATED) and may("return"),
+        "validate": status == ReviewStatus.SUBMITTED and may("validate"),
+        "publish": status == ReviewStatus.VALIDATED and may("publish"),
+    }
+
+
 def can_edit_section(user: Any, section: ReviewSection, review: NationalReview) -> bool:
     """Focal points of the State edit every section; contributors only their assigned ones."""
     if is_platform_admin(user):

@@ -378,10 +378,7 @@ def review_detail(*, user: Any, cycle: str, iso3: str) -> dict[str, Any]:
         "can": {
             "edit": editable and author,
             "submit": editable and author,
-            "return": review.status in ("submitted", "validated")
-            and perms.can_act(user, review, "return"),
-            "validate": review.status == "submitted" and perms.can_act(user, review, "validate"),
-            "publish": review.status == "validated" and perms.can_act(user, review, "publish"),
+            **perms.allowed_actions(user, review),
         },
     }
 
@@ -545,14 +542,7 @@ def input_detail(*, user: Any, pk: int) -> dict[str, Any]:
             }
             for s in steps
         ],
-        "can": {
-            "edit": editable,
-            "submit": editable,
-            "return": record.status in ("submitted", "validated")
-            and perms.can_act(user, record, "return"),
-            "validate": record.status == "submitted" and perms.can_act(user, record, "validate"),
-            "publish": record.status == "validated" and perms.can_act(user, record, "publish"),
-        },
+        "can": {"edit": editable, "submit": editable, **perms.allowed_actions(user, record)},
     }
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,12 +48,22 @@ def _params(request: HttpRequest, *names: str) -> dict[str, str]:
 
 
 def _export(request: HttpRequest, rows: Any, columns: Any, filename: str) -> HttpResponse | None:
+    """The download asked for with ``?format=``, or None to render the page."""
     fmt = request.GET.get("format")
     if not fmt:
         return None
     if fmt not in FORMATS:
         raise InvalidInput(_("Unknown export format."))
     return export_response(rows, columns, fmt, filename=filename)
+
+
+def _export_synthesis(
+    request: HttpRequest, data: dict[str, Any], flatten: Any, filename: str
+) -> HttpResponse | None:
+    if not request.GET.get("format"):
+        return None
+    rows, columns = flatten(data)
+    return _export(request, rows, columns, filename)
 
 
 def _scope_choices() -> dict[str, Any]:
@@ -211,8 +222,6 @@ def section_edit(request: HttpRequest, cycle: str, iso3: str, item: str) -> Http
     if section is None:
         raise InvalidInput(_("The review has no such section."))
     if not section["can_edit"]:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(
             _(
                 "You may not edit this section now: it is not assigned to you, or the review is "
@@ -295,8 +304,6 @@ def review_edit(request: HttpRequest, cycle: str, iso3: str) -> HttpResponse:
     """The summary, whole-of-government and whole-of-society lists (focal points)."""
     data = selectors.review_detail(user=request.user, cycle=cycle, iso3=iso3)
     if not data["can"]["edit"]:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Only the State's focal points may change the review now."))
     values = {
         "summary": data["summary"],
@@ -429,8 +436,6 @@ def _input_items() -> list[FrameworkItem]:
 def input_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     current = selectors.input_detail(user=request.user, pk=pk) if pk else None
     if current is not None and not current["can"]["edit"]:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Only its authors may change this input now."))
     roles = perms.user_roles(request.user)
     organisations = Organisation.objects.filter(
@@ -535,12 +540,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
     params["cycle"] = _default_cycle(request)
     principles = request.GET.get("principles") == "1"
     data = selectors.coverage(**params, principles=principles)
-    fmt = request.GET.get("format")
-    if fmt:
-        rows, columns = selectors.coverage_rows(data)
-        if fmt not in FORMATS:
-            raise InvalidInput(_("Unknown export format."))
-        return export_response(rows, columns, fmt, filename=f"coverage-{params['cycle']}")
+    export = _export_synthesis(
+        request, data, selectors.coverage_rows, f"coverage-{params['cycle']}"
+    )
+    if export:
+        return export
     query = urlencode({**params, **({"principles": "1"} if principles else {})})
     return render(
         request,
@@ -567,12 +571,11 @@ def synthesis(request: HttpRequest) -> HttpResponse:
             commission=params.get("commission"),
             mechanism=params.get("mechanism"),
         )
-        fmt = request.GET.get("format")
-        if fmt:
-            if fmt not in FORMATS:
-                raise InvalidInput(_("Unknown export format."))
-            rows, columns = selectors.synthesis_rows(data)
-            return export_response(rows, columns, fmt, filename=f"synthesis-{params['cycle']}")
+        export = _export_synthesis(
+            request, data, selectors.synthesis_rows, f"synthesis-{params['cycle']}"
+        )
+        if export:
+            return export
     query = urlencode(params)
     return render(
         request,
@@ -590,12 +593,9 @@ def synthesis(request: HttpRequest) -> HttpResponse:
 def global_synthesis(request: HttpRequest) -> HttpResponse:
     cycle_slug = _default_cycle(request, kind=CycleKind.IMRF)
     data = selectors.global_synthesis(cycle=cycle_slug)
-    fmt = request.GET.get("format")
-    if fmt:
-        if fmt not in FORMATS:
-            raise InvalidInput(_("Unknown export format."))
-        rows, columns = selectors.synthesis_rows(data)
-        return export_response(rows, columns, fmt, filename=f"global-{cycle_slug}")
+    export = _export_synthesis(request, data, selectors.synthesis_rows, f"global-{cycle_slug}")
+    if export:
+        return export
     return render(
         request,
         "reviews/global.html",
