@@ -369,7 +369,8 @@ def manage(args: tuple[str, ...]) -> None:
 
 def help_markdown() -> str:
     """docs/cli.md: every command's ``--help`` text, generated so the two never drift apart."""
-    ctx = click.Context(main, info_name="gcmhub")
+    # make_context applies each command's context settings (such as -h), as a real run does.
+    ctx = main.make_context("gcmhub", [], resilient_parsing=True)
     blocks = [
         "# The `gcmhub` command",
         "",
@@ -383,7 +384,7 @@ def help_markdown() -> str:
     for name in sorted(main.list_commands(ctx)):
         command = main.get_command(ctx, name)
         assert command is not None
-        sub = click.Context(command, info_name=name, parent=ctx)
+        sub = command.make_context(name, [], parent=ctx, resilient_parsing=True)
         blocks += ["", f"## gcmhub {name}", "", "```text", command.get_help(sub), "```"]
     return "\n".join(blocks) + "\n"
 
