@@ -30,7 +30,8 @@ from gcmhub.pledges.models import (
     StatusUpdate,
 )
 from gcmhub.pledges.permissions import can_edit, editable_organisation_ids, visible_q
-from gcmhub.registry.models import Affiliation, Area, Mechanism, Membership, MembershipRole, Region
+from gcmhub.registry.models import Affiliation, Area, Mechanism, Region
+from gcmhub.registry.selectors import current_member_ids, in_region
 from gcmhub.reviews.models import ReviewCycle
 
 PER_PAGE = 50
@@ -116,10 +117,6 @@ def _located_in(areas: QuerySet[Area], *, states_only: bool = False) -> Q:
     return Q(pk__in=pledgers.values("pledge_id"))
 
 
-def _region_q(region: str) -> Q:
-    return Q(region__m49=region) | Q(subregion__m49=region) | Q(intermediate_region__m49=region)
-
-
 def _item_id(kind: str, raw: str, name: str, problems: list[FieldError]) -> int | None:
     code = objective_code(raw) if kind == "objective" else principle_code(raw)
     pk = FrameworkItem.objects.filter(kind=kind, code=code).values_list("pk", flat=True).first()
@@ -150,7 +147,7 @@ def _filtered(user: Any, f: PledgeFilters) -> QuerySet[Pledge]:
         if code is None:
             problems.append(FieldError(f"unknown region {f.region!r}", "region", "query"))
         else:
-            qs = qs.filter(_located_in(Area.objects.filter(_region_q(code))))
+            qs = qs.filter(_located_in(Area.objects.filter(in_region(code))))
     if f.commission:
         org = Organisation.objects.filter(slug=f.commission).values_list("pk", flat=True).first()
         if org is None:
@@ -210,10 +207,7 @@ def _filtered(user: Any, f: PledgeFilters) -> QuerySet[Pledge]:
 
 
 def _mechanism_areas(mechanism_id: int) -> QuerySet[Area]:
-    current = Membership.objects.filter(
-        mechanism_id=mechanism_id, primary=True, left="", role=MembershipRole.MEMBER
-    )
-    return Area.objects.filter(pk__in=current.values("area_id"))
+    return Area.objects.filter(pk__in=current_member_ids(mechanism_id))
 
 
 # --- rows ---------------------------------------------------------------------------------------

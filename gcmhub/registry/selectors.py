@@ -13,7 +13,7 @@ from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from gcmhub.accounts.models import Organisation, OrganisationGroup, OrganisationKind
@@ -82,7 +82,7 @@ def _sources(text: str) -> list[str]:
     return [s.strip() for s in text.split(" ; ") if s.strip()]
 
 
-def _in_region(region: str, prefix: str = "") -> Q:
+def in_region(region: str, prefix: str = "") -> Q:
     """Areas in an M49 region at any level (region, sub-region or intermediate region)."""
     return (
         Q(**{f"{prefix}region__m49": region})
@@ -93,6 +93,11 @@ def _in_region(region: str, prefix: str = "") -> Q:
 
 def _current_members() -> Q:
     return Q(primary=True, left="", role=MembershipRole.MEMBER)
+
+
+def current_member_ids(mechanism: Mechanism | int) -> QuerySet[Membership, Any]:
+    """The ids of the areas currently members of ``mechanism`` (main list), as a subquery."""
+    return Membership.objects.filter(_current_members(), mechanism=mechanism).values("area_id")
 
 
 # --- countries ---------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def area_list(
         )
     )
     if region:
-        qs = qs.filter(_in_region(region))
+        qs = qs.filter(in_region(region))
     if un_status:
         if un_status not in UnStatus.values:
             raise InvalidInput(f"Unknown UN status {un_status!r}.")
@@ -316,10 +321,10 @@ def mechanism_list(
     if active is not None:
         qs = qs.filter(active=active)
     if region:
-        in_region = Membership.objects.filter(_current_members()).filter(
-            _in_region(region, "area__")
+        members_there = Membership.objects.filter(_current_members()).filter(
+            in_region(region, "area__")
         )
-        qs = qs.filter(pk__in=in_region.values("mechanism_id"))
+        qs = qs.filter(pk__in=members_there.values("mechanism_id"))
     if member:
         qs = qs.filter(
             pk__in=Membership.objects.filter(_current_members(), area__iso3=member.upper()).values(
@@ -636,7 +641,7 @@ def matrix(
     column = {m.pk: i for i, m in enumerate(mechanisms)}
     claims = Membership.objects.filter(mechanism_id__in=column.keys())
     if region:
-        claims = claims.filter(_in_region(region, "area__"))
+        claims = claims.filter(in_region(region, "area__"))
     # Plain tuples, not model instances: the full matrix reads some 600 claims.
     grouped: dict[int, dict[int, list[tuple[str, bool, str]]]] = defaultdict(
         lambda: defaultdict(list)

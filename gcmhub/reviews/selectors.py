@@ -24,10 +24,9 @@ from gcmhub.registry.models import (
     Affiliation,
     Area,
     Mechanism,
-    Membership,
-    MembershipRole,
     UnStatus,
 )
+from gcmhub.registry.selectors import current_member_ids
 from gcmhub.reviews import permissions as perms
 from gcmhub.reviews.models import (
     EDITABLE_STATUSES,
@@ -152,8 +151,10 @@ def cycle_detail(*, slug: str) -> dict[str, Any]:
 # --- visibility ---------------------------------------------------------------------------------
 
 
-def _visible_reviews(user: Any) -> Q:
-    """The reviews ``user`` may see, as a filter (no per-row permission queries)."""
+def _visible(user: Any, responsible: Callable[[list[int]], Q]) -> Q:
+    """What ``user`` may see, as a filter (no per-row permission queries): published records,
+    their own organisation's, and what was submitted to a body they manage for.
+    ``responsible`` turns the ids of those bodies into the filter of records they answer for."""
     published = Q(status=ReviewStatus.PUBLISHED)
     if is_platform_admin(user):
         return Q()
@@ -164,6 +165,10 @@ def _visible_reviews(user: Any) -> Q:
     managing = [org for org, r in roles.items() if r & perms.MANAGE_ROLES]
     if not managing:
         return published | own
+    return published | own | (~Q(status__in=EDITABLE_STATUSES) & responsible(managing))
+
+
+def _reviews_answered_by(managing: list[int]) -> Q:
     in_region = Exists(
         Affiliation.objects.filter(
             area_id=OuterRef("area_id"),
@@ -171,28 +176,15 @@ def _visible_reviews(user: Any) -> Q:
             organisation__group=OrganisationGroup.COMMISSION,
         )
     )
-    responsible = (
+    return (
         Q(cycle__organiser_id__in=managing)
         | Q(cycle__scope_commission_id__in=managing)
         | Q(in_region)
     )
-    return published | own | (~Q(status__in=EDITABLE_STATUSES) & responsible)
 
 
-def _visible_inputs(user: Any) -> Q:
-    published = Q(status=ReviewStatus.PUBLISHED)
-    if is_platform_admin(user):
-        return Q()
-    roles = perms.user_roles(user)
-    if not roles:
-        return published
-    managing = [org for org, r in roles.items() if r & perms.MANAGE_ROLES]
-    responsible = Q(cycle__organiser_id__in=managing) | Q(commission_id__in=managing)
-    return (
-        published
-        | Q(organisation_id__in=list(roles))
-        | (~Q(status__in=EDITABLE_STATUSES) & responsible)
-    )
+def _inputs_answered_by(managing: list[int]) -> Q:
+    return Q(cycle__organiser_id__in=managing) | Q(commission_id__in=managing)
 
 
 # --- national reviews ---------------------------------------------------------------------------
@@ -234,7 +226,7 @@ def review_list(
             "Unknown status.",
             [FieldError(f"must be one of {', '.join(ReviewStatus.values)}", "status")],
         )
-    reviews = NationalReview.objects.filter(_visible_reviews(user)).select_related(
+    reviews = NationalReview.objects.filter(_visible(user, _reviews_answered_by)).select_related(
         "cycle", "area", "organisation"
     )
     if cycle:
@@ -499,7 +491,7 @@ def input_list(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     inputs = (
-        StakeholderInput.objects.filter(_visible_inputs(user))
+        StakeholderInput.objects.filter(_visible(user, _inputs_answered_by))
         .select_related("cycle", "commission", "organisation")
         .prefetch_related("items")
     )
@@ -558,10 +550,7 @@ def _scope_areas(
         m = Mechanism.objects.filter(slug=mechanism).first()
         if m is None:
             raise NotFound(f"No consultation mechanism {mechanism!r}.")
-        members = Membership.objects.filter(
-            mechanism=m, primary=True, left="", role=MembershipRole.MEMBER
-        ).values("area_id")
-        return list(states.filter(pk__in=members).order_by("name"))
+        return list(states.filter(pk__in=current_member_ids(m)).order_by("name"))
     if commission or (cycle and cycle.scope_commission_id):
         org_filter = (
             Q(organisation__slug=commission)
@@ -589,6 +578,11 @@ def _scope_label(commission: str | None, mechanism: str | None) -> str:
         o = Organisation.objects.filter(slug=commission).first()
         return _("Region of %(name)s") % {"name": o.name if o else commission}
     return _("All UN Member States")
+
+
+def section_items() -> list[FrameworkItem]:
+    """The 23 objectives then the 10 guiding principles, in order."""
+    return _items(("objective", "principle"))
 
 
 def _items(kinds: tuple[str, ...] = ("objective",)) -> list[FrameworkItem]:
@@ -973,11 +967,10 @@ def country_section(area: Area) -> dict[str, Any] | None:
 
 def mechanism_section(mechanism: Mechanism) -> dict[str, Any] | None:
     """The mechanism profile's part: its members' published reviews, cycle by cycle."""
-    ids = Membership.objects.filter(
-        mechanism=mechanism, primary=True, left="", role=MembershipRole.MEMBER
-    ).values("area_id")
     counts = (
-        NationalReview.objects.filter(area_id__in=ids, status=ReviewStatus.PUBLISHED)
+        NationalReview.objects.filter(
+            area_id__in=current_member_ids(mechanism), status=ReviewStatus.PUBLISHED
+        )
         .values("cycle__slug", "cycle__title")
         .annotate(n=Count("id"))
         .order_by("cycle__start_year")

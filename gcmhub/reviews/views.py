@@ -423,14 +423,6 @@ def input_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _input_items() -> list[FrameworkItem]:
-    return list(
-        FrameworkItem.objects.filter(kind__in=("objective", "principle")).order_by(
-            "-kind", "number"
-        )
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def input_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -493,7 +485,7 @@ def input_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "organisations": organisations,
             "cycles": [c for c in selectors.cycle_list() if c["kind"] != CycleKind.NATIONAL],
             "commissions": _scope_choices()["commissions"],
-            "items": _input_items(),
+            "items": selectors.section_items(),
         },
         status=status,
     )
