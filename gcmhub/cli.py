@@ -282,6 +282,138 @@ def check(deploy: bool) -> None:
     click.echo("All checks passed.")
 
 
+def _import(kind: str, path: Path, *, dry_run: bool, as_json: bool, **options: Any) -> None:
+    """Run one statistics importer with a progress bar, and print its report."""
+    _setup()
+    from gcmhub.common.context import action_context
+    from gcmhub.common.errors import InvalidInput
+    from gcmhub.statistics.importers import import_path
+
+    bars: list[Any] = []
+
+    def on_parsed(parsed: Any) -> Any:
+        total = len(parsed.observations) + len(parsed.records)
+        if dry_run or as_json or total == 0:
+            return None
+        bar = click.progressbar(length=total, label=f"Saving {parsed.file_name}", file=sys.stderr)
+        bars.append(bar.__enter__())
+        return bars[0].update
+
+    try:
+        with action_context(channel="cli"):
+            report = import_path(
+                kind, path, by=None, dry_run=dry_run, on_parsed=on_parsed, **options
+            )
+    except InvalidInput as exc:
+        _fail(str(exc))
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
+    data = report.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    verb = {
+        "created": "Imported",
+        "replaced": "Replaced",
+        "unchanged": "Already imported, nothing changed:",
+        "checked": "Checked (dry run, nothing saved):",
+    }[report.status]
+    click.echo(
+        f"{verb} {report.dataset} from {report.file_name}: {report.observations:,} observations"
+        + (f", {report.records:,} records" if report.records else "")
+        + "."
+    )
+    for note in report.notes:
+        click.echo(f"  note: {note}")
+
+
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Read and check the file, save nothing.")
+_AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+
+
+@main.command("import-migrant-stock")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_DRY_RUN
+@_AS_JSON
+def import_migrant_stock(path: Path, dry_run: bool, as_json: bool) -> None:
+    """Import UN DESA International Migrant Stock estimates.
+
+    PATH is the workbook "by sex and destination" (xlsx, 2020 or 2024 edition;
+    Tables 1 to 3 are read), a CSV dump of its Table 1, or the long table
+    destination x origin x sex (CSV: geo, t, from, sex, n, type_b, type_c,
+    type_r, type_i). The whole file is checked first; every problem is listed by
+    row and column and nothing is saved. The same file again changes nothing; a
+    new edition is kept beside the earlier one.
+    """
+    _import("migrant-stock", path, dry_run=dry_run, as_json=as_json)
+
+
+@main.command("import-missing-migrants")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_DRY_RUN
+@_AS_JSON
+def import_missing_migrants(path: Path, dry_run: bool, as_json: bool) -> None:
+    """Import the IOM Missing Migrants Project export (xlsx or csv).
+
+    Every incident is kept as a record; the dead and missing are also summed
+    into series by year, country and region of incident, migration route and
+    cause of death. The whole file is checked first; nothing is saved when a
+    row has a problem. The same file again changes nothing.
+    """
+    _import("missing-migrants", path, dry_run=dry_run, as_json=as_json)
+
+
+@main.command("import-open-sdg")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--area",
+    default="",
+    help="ISO3 code of the country the repository reports on (read from its config if absent).",
+)
+@click.option("--edition", default="", help="Edition label (default: the newest file date).")
+@_DRY_RUN
+@_AS_JSON
+def import_open_sdg(path: Path, area: str, edition: str, dry_run: bool, as_json: bool) -> None:
+    """Import an Open SDG data repository folder (data/indicator_*.csv, meta/*.md).
+
+    Each indicator file becomes a series; its disaggregation columns become
+    dimensions, and years such as "2021/22 [Note 5]", "2000 Q1" or "2021.0"
+    are read as periods. Placeholder files (no data yet, non-statistical
+    indicators) are listed and skipped.
+    """
+    _import("open-sdg", path, dry_run=dry_run, as_json=as_json, area=area, edition=edition)
+
+
+@main.command("import-sdmx")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--edition", default="", help="Edition label (default: the message's prepared date).")
+@_DRY_RUN
+@_AS_JSON
+def import_sdmx(path: Path, edition: str, dry_run: bool, as_json: bool) -> None:
+    """Import an SDMX data message: SDMX-ML (XML) or SDMX-CSV.
+
+    REF_AREA is read as an ISO3 or M49 code, TIME_PERIOD as the period and
+    OBS_VALUE as the value; the other dimensions are kept as dimensions.
+    """
+    _import("sdmx", path, dry_run=dry_run, as_json=as_json, edition=edition)
+
+
+@main.command("import-csv")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mapping",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file declaring the dataset, the series and which column holds what.",
+)
+@_DRY_RUN
+@_AS_JSON
+def import_csv(path: Path, mapping: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a plain CSV file whose columns a mapping file declares (see docs/statistics.md)."""
+    _import("csv", path, dry_run=dry_run, as_json=as_json, mapping=mapping)
+
+
 @main.command("generate-sample")
 @click.option(
     "--countries",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gcmhub.registry",
     "gcmhub.reviews",
     "gcmhub.pledges",
+    "gcmhub.statistics",
 ]
 
 MIDDLEWARE = [
