@@ -131,9 +131,6 @@ class Observation(models.Model):
     flags = models.CharField(max_length=40, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.geo} {self.period} {self.value}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -155,6 +152,9 @@ class Observation(models.Model):
             models.Index(fields=("series", "counterpart", "dataset"), name="stat_obs_series_cp"),
             models.Index(fields=("dataset", "series", "year"), name="stat_obs_dataset_year"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.geo} {self.period} {self.value}"
 
 
 class Incident(models.Model):
@@ -192,14 +192,14 @@ class Incident(models.Model):
     url = models.TextField(blank=True)
     source_quality = models.SmallIntegerField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.main_id} ({self.date or self.year})"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=("dataset", "main_id"), name="statistics_incident_key")
         ]
         indexes = [models.Index(fields=("dataset", "area", "year"), name="stat_inc_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.main_id} ({self.date or self.year})"
 
 
 class PolicyAssessment(models.Model):
