@@ -12,6 +12,7 @@ from gcmhub.framework.api import router as framework_router
 from gcmhub.pledges.api import router as pledges_router
 from gcmhub.registry.api import router as registry_router
 from gcmhub.reviews.api import router as reviews_router
+from gcmhub.statistics.api import router as statistics_router
 
 api = NinjaAPI(
     title="gcmhub API",
@@ -33,3 +34,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/pledges", pledges_router)
+api.add_router("/statistics", statistics_router)

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("registry/", include("gcmhub.registry.urls")),
     path("reviews/", include("gcmhub.reviews.urls")),
     path("pledges/", include("gcmhub.pledges.urls")),
+    path("statistics/", include("gcmhub.statistics.urls")),
     prefix_default_language=True,
 )
 

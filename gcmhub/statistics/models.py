@@ -75,6 +75,7 @@ class Dataset(models.Model):
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     observation_count = models.PositiveIntegerField(_("observations"), default=0)
     record_count = models.PositiveIntegerField(_("records"), default=0)
+    series_codes = models.JSONField(_("series"), default=list, blank=True)
     groups = models.JSONField(
         _("publisher's groupings"),
         default=dict,

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from gcmhub.statistics import views
+
+try:  # TEMPORARY until the 10.7.2 pages land
+    from gcmhub.statistics import policy_views
+
+    _policy = policy_views.urlpatterns
+except ImportError:
+    _policy = []
+
+app_name = "statistics"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("import/", views.upload, name="upload"),
+    path("export/", views.export, name="export"),
+    path("datasets/<slug:slug>/", views.dataset, name="dataset"),
+    path("series/<slug:code>/", views.series, name="series"),
+    path("countries/<str:iso3>/", views.country, name="country"),
+    path("corridors/<str:origin>/<str:destination>/", views.corridor, name="corridor"),
+    path("regions/<str:m49>/", views.region, name="region"),
+    *_policy,
+]
