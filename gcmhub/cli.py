@@ -371,7 +371,11 @@ def import_missing_migrants(path: Path, dry_run: bool, as_json: bool) -> None:
     default="",
     help="ISO3 code of the country the repository reports on (read from its config if absent).",
 )
-@click.option("--edition", default="", help="Edition label (default: the newest file date).")
+@click.option(
+    "--edition",
+    default="",
+    help="Edition label (default: 'snapshot-' and the start of the folder's checksum).",
+)
 @_DRY_RUN
 @_AS_JSON
 def import_open_sdg(path: Path, area: str, edition: str, dry_run: bool, as_json: bool) -> None:
@@ -412,6 +416,28 @@ def import_sdmx(path: Path, edition: str, dry_run: bool, as_json: bool) -> None:
 def import_csv(path: Path, mapping: Path, dry_run: bool, as_json: bool) -> None:
     """Import a plain CSV file whose columns a mapping file declares (see docs/statistics.md)."""
     _import("csv", path, dry_run=dry_run, as_json=as_json, mapping=mapping)
+
+
+@main.command("import-sdg-10-7-2")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_sdg_10_7_2(path: Path) -> None:
+    """Import SDG indicator 10.7.2 answers: a CSV with iso3, year, 1a ... 6e, source.
+
+    Answers are yes, yes_legal (domain 1 only) or no, or their English labels.
+    The whole file is checked first; nothing is saved when a row has a problem.
+    Scores and levels are computed by the published method.
+    """
+    _setup()
+    from gcmhub.common.context import action_context
+    from gcmhub.common.errors import InvalidInput
+    from gcmhub.statistics.services import assessment_import
+
+    try:
+        with action_context(channel="cli"):
+            report = assessment_import(by=None, path=path)
+    except InvalidInput as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(report, indent=2, default=str))
 
 
 @main.command("generate-sample")

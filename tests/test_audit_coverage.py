@@ -138,6 +138,15 @@ CASES: dict[str, Callable[[Path], str]] = {
         )
         for name in ("pledge_create", "pledge_update", "pledge_status_update", "pledge_publish")
     },
+    # statistics: the cases live in gcmhub/statistics/tests/audit_cases.py
+    **{
+        f"gcmhub.statistics.services.{name}": (
+            lambda tmp, name=name: getattr(
+                importlib.import_module("gcmhub.statistics.tests.audit_cases"), name
+            )(tmp)
+        )
+        for name in ("dataset_import", "dataset_delete", "assessment_save", "assessment_import")
+    },
     # reviews: the cases live in gcmhub/reviews/tests/audit_cases.py
     **{
         f"gcmhub.reviews.services.{name}": (

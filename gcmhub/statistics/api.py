@@ -12,14 +12,10 @@ from ninja import Router
 from gcmhub.common.api import ERROR_RESPONSES
 from gcmhub.common.errors import InvalidInput
 from gcmhub.statistics import selectors
+from gcmhub.statistics.policy_api import router as policy_router
 
 router = Router(tags=["statistics"])
-try:  # TEMPORARY until the 10.7.2 API lands
-    from gcmhub.statistics.policy_api import router as policy_router
-
-    router.add_router("", policy_router)
-except ImportError:
-    pass
+router.add_router("", policy_router)
 
 ExportFormat = Literal["csv", "xlsx", "json", "sdmx-csv"]
 Data = dict[str, Any]

@@ -163,7 +163,7 @@ class Incident(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="incidents")
     main_id = models.CharField(max_length=40)
-    incident_id = models.CharField(max_length=40, blank=True)
+    incident_id = models.CharField(max_length=400, blank=True)
     incident_type = models.CharField(max_length=80, blank=True)
     region = models.CharField(_("region of incident"), max_length=80, blank=True)
     date = models.DateField(null=True, blank=True)

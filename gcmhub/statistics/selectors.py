@@ -505,12 +505,10 @@ def country_profile(iso3: str, *, top: int = 10) -> dict[str, Any]:
         for r in emigrants:
             if "F" in r and "M" in r:
                 r[TOTAL] = r["F"] + r["M"]
-        corridor_year = by_origin.filter(Q(area=area) | Q(counterpart=area.iso3)).aggregate(
-            y=Max("year")
-        )["y"]
+        corridor_year = by_origin.aggregate(y=Max("year"))["y"]
         if corridor_year is not None:
             top_in = list(
-                by_origin.filter(area=area, year=corridor_year)
+                by_origin.filter(geo=area.iso3, year=corridor_year)
                 .values("counterpart")
                 .annotate(v=Sum("value"))
                 .order_by("-v", "counterpart")[:top]

@@ -1,13 +1,6 @@
 from django.urls import path
 
-from gcmhub.statistics import views
-
-try:  # TEMPORARY until the 10.7.2 pages land
-    from gcmhub.statistics import policy_views
-
-    _policy = policy_views.urlpatterns
-except ImportError:
-    _policy = []
+from gcmhub.statistics import policy_views, views
 
 app_name = "statistics"
 
@@ -20,5 +13,5 @@ urlpatterns = [
     path("countries/<str:iso3>/", views.country, name="country"),
     path("corridors/<str:origin>/<str:destination>/", views.corridor, name="corridor"),
     path("regions/<str:m49>/", views.region, name="region"),
-    *_policy,
+    *policy_views.urlpatterns,
 ]

@@ -261,7 +261,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 raise InvalidInput(_("Choose what kind of file this is."))
             if upload is None:
                 raise InvalidInput(_("Choose a file to import."))
-            if upload.size > UPLOAD_MAX:
+            if (upload.size or 0) > UPLOAD_MAX:
                 raise InvalidInput(_("The file is larger than 100 MB."))
             with tempfile.TemporaryDirectory(dir=settings.MEDIA_ROOT) as tmp:
                 folder = Path(tmp)

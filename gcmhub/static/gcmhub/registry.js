@@ -202,6 +202,8 @@
     let max = parseInt(container.getAttribute('data-max'), 10) || 0;
     const items = [];
     rows.forEach(function (row) {
+      // Statistics maps name the number "value"; the registry's maps "count".
+      row = Object.assign({}, row, { count: row.count != null ? row.count : row.value });
       max = Math.max(max, row.count);
       if (!row.m49) {
         return;

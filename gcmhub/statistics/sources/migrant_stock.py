@@ -185,8 +185,8 @@ def _layout(rows: list[list[Any]], problems: Problems, sheet: str) -> _Layout | 
     for i, h in enumerate(header):
         if i <= max(code, dtype or 0) or not re.fullmatch(r"(19|20)\d\d", h):
             continue
-        sex = next((s for col, s in reversed(labels) if col <= i), None)
-        if sex is None:
+        found = next((s for col, s in reversed(labels) if col <= i), None)
+        if found is None:
             problems.add(
                 f"year column {h} has no 'both sexes', 'males' or 'females' label above it",
                 row=header_at + 1,
@@ -194,7 +194,7 @@ def _layout(rows: list[list[Any]], problems: Problems, sheet: str) -> _Layout | 
                 sheet=sheet,
             )
             return None
-        years.append((i, int(h), sex))
+        years.append((i, int(h), found))
     sexes = {s for _, _, s in years}
     if sexes != {TOTAL, "F", "M"}:
         problems.add(

@@ -94,7 +94,7 @@ def test_corrupted_cell_is_rejected_with_its_row_and_nothing_is_written(
     before = _counts()
     with pytest.raises(InvalidInput) as caught:
         import_path("migrant-stock", bad, by=None)
-    assert caught.value.errors[0].location.endswith(f"row {morocco + 1}")
+    assert str(caught.value.errors[0].location).endswith(f"row {morocco + 1}")
     assert caught.value.errors[0].field == "2015 (both sexes)"
     assert "'abc' is not a number" in caught.value.errors[0].message
     assert _counts() == before
@@ -109,7 +109,7 @@ def test_long_table_problems_are_all_listed(tmp_path: Path, registry: Path):
     bad.write_text("\n".join(lines) + "\n")
     with pytest.raises(InvalidInput) as caught:
         import_path("migrant-stock", bad, by=None)
-    found = {(e.location.split(", ")[-1], e.field) for e in caught.value.errors}
+    found = {(str(e.location).split(", ")[-1], e.field) for e in caught.value.errors}
     assert found == {("row 3", "n"), ("row 4", "geo"), ("row 12", None)}
     assert "3 problems" in caught.value.message
     assert not Dataset.objects.exists()
