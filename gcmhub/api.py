@@ -8,6 +8,7 @@ from gcmhub import __version__
 from gcmhub.accounts.api import audit_router
 from gcmhub.accounts.api import router as accounts_router
 from gcmhub.common.api import install_error_handlers
+from gcmhub.evidence.api import router as evidence_router
 from gcmhub.framework.api import router as framework_router
 from gcmhub.pledges.api import router as pledges_router
 from gcmhub.registry.api import router as registry_router
@@ -35,3 +36,4 @@ api.add_router("/registry", registry_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/pledges", pledges_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/evidence", evidence_router)

@@ -49,7 +49,13 @@ def main() -> None:
 @click.option(
     "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
 )
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also run the background task worker (large ingest batches) beside the server.",
+)
+def serve(host: str, port: int, threads: int, worker: bool) -> None:
     """Serve gcmhub over HTTP with waitress (run `gcmhub init` first)."""
     _setup()
     from django.conf import settings
@@ -63,8 +69,18 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from gcmhub.wsgi import application
 
+    child = None
+    if worker:
+        import subprocess
+
+        child = subprocess.Popen([sys.executable, "-m", "gcmhub.cli", "worker"])
     click.echo(f"gcmhub is serving at http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="gcmhub")
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="gcmhub")
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
 
 
 def _pending_migrations() -> int:
@@ -523,6 +539,269 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["gcmhub manage", *args])
+
+
+# --- evidence base and tagger ------------------------------------------------------------------
+
+INGEST_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
+
+
+@main.command()
+@click.option("--queue", default="default", show_default=True, help="Queue to take tasks from.")
+def worker(queue: str) -> None:
+    """Run background tasks (large ingest batches) as they are queued; `serve` starts one."""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name=queue, interval=1.0, verbosity=1)
+
+
+def _ingest_files(paths: tuple[Path, ...]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INGEST_SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--type",
+    "doc_type",
+    default="other",
+    show_default=True,
+    type=click.Choice(
+        ["review", "report", "practice", "evaluation", "meeting", "speech", "pledge", "other"]
+    ),
+    help="Document type of every file.",
+)
+@click.option("--country", "iso3", default="", help="ISO3 code of the country the files concern.")
+@click.option("--organisation", type=int, default=None, help="Id of the owning organisation.")
+@click.option("--year", type=int, default=None, help="Year of the documents.")
+@click.option("--licence", default="", help="Licence of the documents.")
+@click.option("--source-url", default="", help="Where the documents come from.")
+@click.option("--public", "is_public", is_flag=True, help="Publish the documents.")
+@click.option(
+    "--attachments",
+    is_flag=True,
+    help="Also ingest the attachments of reviews and inputs not yet in the evidence base.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def ingest(
+    paths: tuple[Path, ...],
+    doc_type: str,
+    iso3: str,
+    organisation: int | None,
+    year: int | None,
+    licence: str,
+    source_url: str,
+    is_public: bool,
+    attachments: bool,
+    as_json: bool,
+) -> None:
+    """Add documents (PDF, DOCX, HTML, Markdown, text; folders are searched) to the evidence
+    base: passages, language, embeddings and suggested tags. A file that fails is listed and
+    the others go on; the exit status is 1 when any failed."""
+    _setup()
+    from gcmhub.common.context import action_context
+    from gcmhub.common.errors import InvalidInput
+    from gcmhub.evidence import services
+
+    files = _ingest_files(paths)
+    if not files and not attachments:
+        _fail("Name at least one file or folder (or --attachments).")
+    options = {"doc_type": doc_type, "iso3": iso3, "organisation": organisation, "year": year,
+               "licence": licence, "source_url": source_url, "is_public": is_public}  # fmt: skip
+    reports = []
+    try:
+        with action_context(channel="cli"):
+            if files:
+                with click.progressbar(
+                    length=len(files), label="Ingesting", file=sys.stderr, show_pos=True
+                ) as bar:
+                    reports.append(
+                        services.ingest_many(
+                            by=None,
+                            files=[(str(f), f.read_bytes) for f in files],
+                            options=options,
+                            progress=lambda _name: bar.update(1),
+                        ).as_dict()
+                    )
+            if attachments:
+                reports.append(services.ingest_attachments(by=None).as_dict())
+    except InvalidInput as exc:
+        _fail(str(exc))
+    report = {key: sum(r[key] for r in reports) for key in ("created", "unchanged", "failed")} | {
+        "results": [x for r in reports for x in r["results"]],
+        "failures": [x for r in reports for x in r["failures"]],
+    }
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(
+            f"{report['created']} ingested, {report['unchanged']} already held, "
+            f"{report['failed']} failed."
+        )
+        for failure in report["failures"]:
+            click.secho(f"  {failure['file']}: {failure['message']}", fg="red", err=True)
+    if report["failed"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--item", default="", help="Only passages tagged so, e.g. objective:20.")
+@click.option("--country", "iso3", default="", help="ISO3 code.")
+@click.option("--type", "doc_type", default="", help="Document type.")
+@click.option("--language", default="", help="ar, en, es, fr, ru or zh.")
+@click.option("--year", default="", help="Year of the documents.")
+@click.option(
+    "--mode",
+    default="hybrid",
+    show_default=True,
+    type=click.Choice(["hybrid", "semantic", "fulltext"]),
+    help="Rank by words and meaning together, or by either alone.",
+)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 20))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search(
+    query: str,
+    item: str,
+    iso3: str,
+    doc_type: str,
+    language: str,
+    year: str,
+    mode: str,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the evidence base (all documents: the command line acts as the system)."""
+    _setup()
+    from gcmhub.common.errors import InvalidInput
+    from gcmhub.evidence import selectors
+
+    params = {"item": item, "iso3": iso3, "doc_type": doc_type, "language": language,
+              "year": year}  # fmt: skip
+    try:
+        data = selectors.search(None, query, selectors.filters_from(params), mode=mode)
+    except InvalidInput as exc:
+        _fail(str(exc))
+    data["results"] = data["results"][:limit]
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{data['total']} {'passage matches' if data['total'] == 1 else 'passages match'}.")
+    for n, r in enumerate(data["results"], start=1):
+        doc, passage = r["document"], r["passage"]
+        tags = ", ".join(
+            f"{t['kind']} {t['code']}" + ("" if t["status"] == "confirmed" else "?")
+            for t in passage["tags"]
+            if t["status"] != "rejected"
+        )
+        where = f"p. {passage['page']}" if passage["page"] else f"#{passage['ordinal']}"
+        click.echo(f"\n{n}. {doc['title']} ({doc['language']}, {where})")
+        click.echo("   " + passage["text"][:300].replace("\n", " "))
+        if tags:
+            click.echo(f"   tags: {tags}")
+
+
+def _tag_inputs(text: str | None, file: Path | None) -> list[tuple[Any, str]]:
+    if text is not None and text != "-":
+        return [("text", text)]
+    if file is not None:
+        if file.suffix.lower() == ".jsonl":
+            return _jsonl_inputs(file.read_text(encoding="utf-8").splitlines(), str(file))
+        if file.suffix.lower() in (".txt", ".md", ""):
+            return [(file.name, file.read_text(encoding="utf-8", errors="replace"))]
+        from gcmhub.evidence.extract import ExtractError, extract
+
+        try:
+            found = extract(file.read_bytes(), file.name)
+        except ExtractError as exc:
+            _fail(f"{file}: {exc.message}")
+        return [(file.name, "\n\n".join(b.text for b in found.blocks))]
+    return _jsonl_inputs(sys.stdin.read().splitlines(), "standard input")
+
+
+def _jsonl_inputs(lines: list[str], where: str) -> list[tuple[Any, str]]:
+    inputs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _fail(f"{where}, line {number}: not valid JSON ({exc.msg})")
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            _fail(f'{where}, line {number}: expected an object with a "text" string')
+        inputs.append((row.get("id", number), row["text"]))
+    return inputs
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the text from a file (text, PDF, DOCX, HTML; .jsonl: one input per line).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "jsonl"]),
+    help="text for people; jsonl: one JSON line per input.",
+)
+@click.option(
+    "--kinds",
+    default="objective,principle,cluster,sdg_goal,sdg_target",
+    show_default=True,
+    help="Comma-separated kinds to return.",
+)
+@click.option("--top", type=click.IntRange(1, 100), default=None, help="At most N tags per kind.")
+@click.option(
+    "--all", "all_items", is_flag=True, help="Every item with its score, not only those found."
+)
+def tag(
+    text: str | None, file: Path | None, fmt: str, kinds: str, top: int | None, all_items: bool
+) -> None:
+    """Tag texts with GCM objectives, guiding principles, thematic clusters, SDG goals and
+    SDG targets, offline. Reads TEXT, or --file, or JSON lines on standard input
+    ({"id": ..., "text": ...} per line). Output lines (--format jsonl):
+    {"id", "tags": [{"kind", "code", "title", "score", "evidence": [{"start", "end", "text"}]}]}.
+    By default only the items judged present (score at or above the calibrated threshold), best
+    first within each kind."""
+    from gcmhub.tagger import KINDS, get_tagger
+
+    wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+    unknown = [k for k in wanted if k not in KINDS]
+    if unknown:
+        _fail(f"Unknown kind(s): {', '.join(unknown)}; choose from {', '.join(KINDS)}.")
+    inputs = _tag_inputs(text, file)
+    tagger = get_tagger()
+    batch = 64
+    for start in range(0, len(inputs), batch):
+        chunk = inputs[start : start + batch]
+        results = tagger.tag_many([t for _, t in chunk], kinds=wanted, top=top, all_items=all_items)
+        for (ident, _text), tags in zip(chunk, results, strict=True):
+            if fmt == "jsonl":
+                line = {"id": ident, "tags": [t.as_dict() for t in tags]}
+                click.echo(json.dumps(line, ensure_ascii=False))
+                continue
+            if len(inputs) > 1:
+                click.echo(f"# {ident}")
+            if not tags:
+                click.echo("No framework item found.")
+            for t in tags:
+                click.echo(f"{t.score:.2f}  {t.kind} {t.code}: {t.title}")
+                for e in t.evidence:
+                    click.echo(f"      [{e.start}:{e.end}] {e.text}")
 
 
 def help_markdown() -> str:

@@ -44,7 +44,20 @@ INSTALLED_APPS = [
     "gcmhub.reviews",
     "gcmhub.pledges",
     "gcmhub.statistics",
+    "gcmhub.evidence",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (large ingest batches) is stored in the database and run by `gcmhub worker`,
+# which `gcmhub serve` starts beside the web server unless told not to.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+        "ENQUEUE_ON_COMMIT": False,
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

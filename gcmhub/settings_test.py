@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from gcmhub.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,6 +15,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# Tests run background tasks at once, in the calling thread; set GCMHUB_TEST_TASKS=db to queue
+# them in the database as production does (the browser tests run a real worker).
+if os.environ.get("GCMHUB_TEST_TASKS") != "db":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared memory, so that concurrent writers queue on the write lock

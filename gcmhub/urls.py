@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("gcmhub.reviews.urls")),
     path("pledges/", include("gcmhub.pledges.urls")),
     path("statistics/", include("gcmhub.statistics.urls")),
+    path("evidence/", include("gcmhub.evidence.urls")),
     prefix_default_language=True,
 )
 

@@ -147,6 +147,26 @@ CASES: dict[str, Callable[[Path], str]] = {
         )
         for name in ("dataset_import", "dataset_delete", "assessment_save", "assessment_import")
     },
+    # evidence: the cases live in gcmhub/evidence/tests/audit_cases.py
+    **{
+        f"gcmhub.evidence.services.{name}": (
+            lambda tmp, name=name: getattr(
+                importlib.import_module("gcmhub.evidence.tests.audit_cases"), name
+            )(tmp)
+        )
+        for name in (
+            "ingest_file",
+            "ingest_many",
+            "batch_create",
+            "batch_run",
+            "tag_decide",
+            "tag_add",
+            "document_update",
+            "document_delete",
+            "document_retag",
+            "ingest_attachments",
+        )
+    },
     # reviews: the cases live in gcmhub/reviews/tests/audit_cases.py
     **{
         f"gcmhub.reviews.services.{name}": (

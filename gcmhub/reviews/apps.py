@@ -13,3 +13,9 @@ class ReviewsConfig(AppConfig):
             COUNTRY_SECTIONS.append(country_section)
         if mechanism_section not in MECHANISM_SECTIONS:
             MECHANISM_SECTIONS.append(mechanism_section)
+
+        from gcmhub.evidence.ingest import ATTACHMENT_PROVIDERS
+        from gcmhub.reviews.evidence_sources import attachment_sources
+
+        if attachment_sources not in ATTACHMENT_PROVIDERS:
+            ATTACHMENT_PROVIDERS.append(attachment_sources)

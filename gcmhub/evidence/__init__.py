@@ -1,0 +1,1 @@
+"""Evidence documents: text extraction, passages and language detection."""
