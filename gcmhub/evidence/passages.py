@@ -92,7 +92,7 @@ def _follows(page: int | None, last_page: int | None) -> bool:
 
 
 def make_passages(
-    blocks: Iterable[Block], *, target_chars: int = 900, max_chars: int = 1600, min_chars: int = 200
+    blocks: Iterable[Block], *, target_chars: int = 500, max_chars: int = 900, min_chars: int = 150
 ) -> list[PassageDraft]:
     """Passages of the blocks of one document, in reading order."""
     blocks = list(blocks)

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.db.models import Case, Count, F, QuerySet, When
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gcmhub.common.errors import InvalidInput, NotFound
 from gcmhub.evidence import access
 from gcmhub.evidence.models import (
     BatchFile,
+    BatchStatus,
     Document,
     DocumentType,
     IngestBatch,
@@ -323,6 +325,8 @@ def item_evidence(user: Any, kind: str, code: str, *, limit: int = 20) -> dict[s
             ("language", "document__language"),
         )
     }
+    for row in by["doc_type"]:
+        row["label"] = str(DocumentType(row["key"]).label) if row["key"] else ""
     return {
         "kind": item.kind,
         "code": item.code,
@@ -364,16 +368,28 @@ def batch_detail(user: Any, pk: int) -> dict[str, Any]:
         and batch.created_by_id != getattr(user, "pk", None)
     ):
         raise NotFound(f"There is no batch {pk} of yours.")
-    files = BatchFile.objects.filter(batch=batch).values("name", "status", "message", "document_id")
+    labels = {
+        "queued": _("queued"),
+        "created": _("ingested"),
+        "unchanged": _("already held"),
+        "failed": _("failed"),
+    }
+    files = [
+        {**row, "status_label": str(labels.get(row["status"], row["status"]))}
+        for row in BatchFile.objects.filter(batch=batch).values(
+            "name", "status", "message", "document_id"
+        )
+    ]
     return {
         "id": batch.pk,
         "status": batch.status,
+        "status_label": str(BatchStatus(batch.status).label),
         "total": batch.total,
         "processed": batch.processed,
         "ingested": batch.ingested,
         "unchanged": batch.unchanged,
         "failures": batch.failures,
-        "files": list(files),
+        "files": files,
         "created_at": batch.created_at.isoformat(),
         "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
         "percent": round(100 * batch.processed / batch.total) if batch.total else 100,

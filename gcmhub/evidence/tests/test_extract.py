@@ -642,7 +642,7 @@ def test_short_trailing_bit_joins_the_previous_passage_under_the_same_heading():
         para("A final short remark.", heading="H"),
         para("Under another heading.", heading="Other"),
     ]
-    drafts = make_passages(blocks)
+    drafts = make_passages(blocks, target_chars=900, max_chars=1600, min_chars=200)
     assert len(drafts) == 2
     assert drafts[0].text.endswith("A final short remark.")
     assert drafts[1].text == "Under another heading."

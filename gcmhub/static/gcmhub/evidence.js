@@ -9,7 +9,7 @@
     const bar = document.getElementById("batch-progress");
     bar.max = b.total; bar.value = b.processed; bar.textContent = b.percent + "%";
     set("batch-count", b.processed + " / " + b.total);
-    set("batch-status", b.status);
+    set("batch-status", b.status_label);
     set("batch-ingested", b.ingested);
     set("batch-unchanged", b.unchanged);
     set("batch-failed", b.failures.length);
@@ -25,7 +25,7 @@
       } else {
         name.textContent = f.name;
       }
-      const status = document.createElement("td"); status.textContent = f.status;
+      const status = document.createElement("td"); status.textContent = f.status_label;
       const message = document.createElement("td"); message.textContent = f.message;
       tr.append(name, status, message);
       return tr;
