@@ -16,6 +16,7 @@ Who may do what:
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ from gcmhub.evidence.models import (
 )
 from gcmhub.framework.models import FrameworkItem
 from gcmhub.tagger import get_tagger
+
+logger = logging.getLogger(__name__)
 
 TAG_KINDS = ("objective", "principle", "cluster", "sdg_goal", "sdg_target")
 MAX_BATCH_FILES = 500
@@ -71,6 +74,19 @@ class IngestResult:
 
 
 def _save(
+    by: Any, prepared: ingest.Prepared, opts: access.Options, source: str, source_ref: str
+) -> IngestResult:
+    try:
+        return _save_new(by, prepared, opts, source, source_ref)
+    except IntegrityError:
+        # the same bytes were saved meanwhile by another upload
+        existing = Document.objects.filter(sha256=prepared.sha256).first()
+        if existing is None:
+            raise
+        return IngestResult(prepared.filename, "unchanged", existing.pk, existing.passage_count, 0)
+
+
+def _save_new(
     by: Any, prepared: ingest.Prepared, opts: access.Options, source: str, source_ref: str
 ) -> IngestResult:
     with transaction.atomic():
@@ -298,6 +314,10 @@ def batch_run(batch_pk: int) -> IngestBatch:
         except (InvalidInput, PermissionDenied, OSError) as exc:
             message = _first_message(exc) if isinstance(exc, InvalidInput) else str(exc)
             bf.status, bf.message, counter = "failed", message[:500], ""
+        except Exception:  # one broken file must not leave the batch stuck half-way
+            logger.exception("batch %s: %s could not be ingested", batch.pk, bf.name)
+            bf.status, counter = "failed", ""
+            bf.message = "could not be ingested because of an internal error; it was logged"
         bf.save(update_fields=["status", "message", "document"])
         bf.file.delete(save=False)
         with transaction.atomic():

@@ -12,6 +12,7 @@ from ninja import Router
 from gcmhub.common.api import ERROR_RESPONSES
 from gcmhub.common.errors import InvalidInput
 from gcmhub.statistics import selectors
+from gcmhub.statistics.exporting import series_export
 from gcmhub.statistics.policy_api import router as policy_router
 
 router = Router(tags=["statistics"])
@@ -87,13 +88,11 @@ def series_map(request: HttpRequest, code: str) -> Any:
 def export(request: HttpRequest, series: str, format: ExportFormat = "csv") -> HttpResponse:
     """Several series in one file (``series=a,b``), with each row's dataset, citation and
     licence; the filters are those of the observations endpoint."""
-    from gcmhub.statistics.views import _export
-
     codes = [c for c in series.split(",") if c.strip()]
     if not codes:
         raise InvalidInput("Name at least one series (series=code,code).")
     rows = selectors.export_rows(codes, selectors.Selection.from_params(request.GET))
-    return _export(rows, format, "statistics")
+    return series_export(rows, format, "statistics")
 
 
 @router.get("/countries/{iso3}", response={200: Data, **ERROR_RESPONSES}, summary="Country")

@@ -102,15 +102,15 @@ def dataset_detail(slug: str) -> dict[str, Any]:
     if d is None:
         raise NotFound(_("No dataset %(slug)s.") % {"slug": slug})
     data = _dataset_dict(d)
+    counts = dict(
+        Observation.objects.filter(dataset=d)
+        .values("series")
+        .annotate(n=Count("id"))
+        .values_list("series", "n")
+    )
     data["series"] = [
-        {**_series_ref(s), "observations": n}
-        for s, n in (
-            (Series.objects.get(pk=row["series"]), row["n"])
-            for row in Observation.objects.filter(dataset=d)
-            .values("series")
-            .annotate(n=Count("id"))
-            .order_by("series")
-        )
+        {**_series_ref(s), "observations": counts[s.pk]}
+        for s in Series.objects.filter(pk__in=list(counts)).order_by("pk")
     ]
     data["groups"] = d.groups
     return data

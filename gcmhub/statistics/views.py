@@ -20,25 +20,12 @@ from gcmhub.accounts.permissions import is_platform_admin
 from gcmhub.common.errors import InvalidInput
 from gcmhub.common.exports import FORMATS, export_response
 from gcmhub.statistics import selectors
+from gcmhub.statistics.exporting import EXPORT_FORMATS, series_export
 from gcmhub.statistics.importers import KINDS, import_path
 
-EXPORT_FORMATS = (*FORMATS, "sdmx-csv")
 UPLOAD_MAX = 100 * 1024 * 1024
 # What an uploaded zip of an Open SDG folder may hold, unpacked.
 UNZIPPED_MAX = 500 * 1024 * 1024
-
-
-def _export(rows: list[dict[str, Any]], fmt: str, filename: str) -> HttpResponse:
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(_("Unknown export format %(fmt)s.") % {"fmt": fmt})
-    if fmt == "sdmx-csv":
-        from gcmhub.statistics.sdmx_csv import render_sdmx_csv
-
-        body = render_sdmx_csv(rows, dataflow=rows[0]["dataflow"] if rows else "GCMHUB")
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.sdmx.csv"'
-        return response
-    return export_response(rows, selectors.EXPORT_COLUMNS, fmt, filename=filename)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -81,7 +68,7 @@ def series(request: HttpRequest, code: str) -> HttpResponse:
     selection = selectors.Selection.from_params(request.GET)
     fmt = request.GET.get("format")
     if fmt:
-        return _export(selectors.export_rows([code], selection), fmt, code)
+        return series_export(selectors.export_rows([code], selection), fmt, code)
     options = selectors.dimension_options(code, selection.dataset)
     if not selection.geo and options["geo"]:
         selection.geo = [options["geo"][0]["code"]]
@@ -138,7 +125,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if not codes:
         raise InvalidInput(_("Name at least one series (series=code,code)."))
     selection = selectors.Selection.from_params(request.GET)
-    return _export(
+    return series_export(
         selectors.export_rows(codes, selection), request.GET.get("format", "csv"), "statistics"
     )
 

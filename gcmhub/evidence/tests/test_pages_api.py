@@ -411,7 +411,7 @@ def test_batch_progress_on_the_page_and_in_json(client, org, django_capture_on_c
     assert page.status_code == 200
     html = page.content.decode()
     assert '<span id="batch-count">3 / 3</span>' in html
-    assert '<span id="batch-status">done</span>' in html
+    assert '<span id="batch-status">Done</span>' in html
     assert '<span id="batch-failed">1</span>' in html
     assert f'data-url="/api/v1/evidence/batches/{batch_id}"' in html
 
