@@ -61,18 +61,17 @@ def prepare(content: bytes, filename: str) -> Prepared:
     texts = [d.text for d in drafts]
     vectors = tagger.embed(texts)
     tagged = tagger.tag_many(texts, vectors=vectors, exemplars=current_exemplars())
-    passages = []
-    for d in drafts:
-        lang = language.detect(d.text) or main
-        passages.append(
-            {
-                "ordinal": d.ordinal,
-                "page": d.page,
-                "heading": d.heading[:500],
-                "text": d.text,
-                "language": lang if lang in language.SUPPORTED else main,
-            }
-        )
+    passages = [
+        {
+            "ordinal": d.ordinal,
+            "page": d.page,
+            "heading": d.heading[:500],
+            "text": d.text,
+            # a quotation in another UN language keeps its own; anything unclear, the document's
+            "language": language.detect(d.text) or main,
+        }
+        for d in drafts
+    ]
     title = (found.title or Path(name).stem).strip()[:300]
     return Prepared(
         filename=name,

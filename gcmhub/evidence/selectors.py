@@ -14,7 +14,7 @@ from django.db.models import Case, Count, F, QuerySet, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gcmhub.common.errors import InvalidInput, NotFound
+from gcmhub.common.errors import FieldError, InvalidInput, NotFound
 from gcmhub.evidence import access
 from gcmhub.evidence.models import (
     BatchFile,
@@ -399,9 +399,7 @@ def batch_detail(user: Any, pk: int) -> dict[str, Any]:
 
 def filters_from(params: Any) -> Filters:
     """``Filters`` from query parameters, with errors named by parameter."""
-    from gcmhub.common.errors import FieldError
-
-    errors = []
+    errors: list[FieldError] = []
 
     def integer(name: str) -> int | None:
         raw = params.get(name) or ""
