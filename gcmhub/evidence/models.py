@@ -161,7 +161,11 @@ class Tag(models.Model):
                 name="tag_document_item_uniq",
             ),
         ]
-        indexes = [models.Index(fields=["item", "status"])]
+        indexes = [
+            models.Index(fields=["item", "status"]),
+            # the curated examples the tagger reads before each ingest (ingest.current_exemplars)
+            models.Index(fields=["status", "decided_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} on {self.passage_id or self.document_id} ({self.status})"
